@@ -1,0 +1,1 @@
+// CSVFormat: module under construction; see ../shared/DESIGN.md for its responsibility.

@@ -1,0 +1,1 @@
+// Checks: module under construction; see ../shared/DESIGN.md for its responsibility.

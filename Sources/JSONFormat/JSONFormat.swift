@@ -1,0 +1,1 @@
+// JSONFormat: module under construction; see ../shared/DESIGN.md for its responsibility.

@@ -1,0 +1,1 @@
+// MarkdownFormat: module under construction; see ../shared/DESIGN.md for its responsibility.

@@ -1,0 +1,1 @@
+// OOXML: module under construction; see ../shared/DESIGN.md for its responsibility.

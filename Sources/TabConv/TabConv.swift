@@ -1,0 +1,1 @@
+// TabConv: module under construction; see ../shared/DESIGN.md for its responsibility.

@@ -1,0 +1,55 @@
+/// Where a writer's bytes go: a file, a pipe, a ZIP entry, memory. Not I/O itself; the
+/// facade and the ZIP layer provide the concrete sinks.
+public protocol ByteSink: AnyObject {
+    func write(_ bytes: UnsafeRawBufferPointer) throws
+}
+
+/// A sink that keeps everything in memory (tests, small parts of a workbook).
+public final class MemoryByteSink: ByteSink {
+    public private(set) var bytes: [UInt8] = []
+
+    public init() {}
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws { self.bytes.append(contentsOf: bytes) }
+
+    /// The bytes as UTF-8 text.
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+}
+
+/// Buffers small appends and passes them to a sink in large blocks: the one hot path every
+/// text writer shares. Call `flush()` at the end.
+public final class ByteWriter {
+    public let sink: ByteSink
+    private var buffer: [UInt8] = []
+    private let blockSize: Int
+
+    public init(_ sink: ByteSink, blockSize: Int = 1 << 16) {
+        self.sink = sink
+        self.blockSize = blockSize
+        buffer.reserveCapacity(blockSize + 1024)
+    }
+
+    @inline(__always)
+    public func append(_ byte: UInt8) throws {
+        buffer.append(byte)
+        if buffer.count >= blockSize { try flush() }
+    }
+
+    public func append(_ string: String) throws {
+        var copy = string
+        copy.withUTF8 { buffer.append(contentsOf: $0) }
+        if buffer.count >= blockSize { try flush() }
+    }
+
+    public func append<Bytes: Sequence>(contentsOf bytes: Bytes) throws where Bytes.Element == UInt8 {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= blockSize { try flush() }
+    }
+
+    /// Passes everything buffered to the sink.
+    public func flush() throws {
+        guard !buffer.isEmpty else { return }
+        try buffer.withUnsafeBytes { try sink.write($0) }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}

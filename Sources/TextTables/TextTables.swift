@@ -1,0 +1,1 @@
+// TextTables: module under construction; see ../shared/DESIGN.md for its responsibility.

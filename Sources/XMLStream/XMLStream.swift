@@ -1,0 +1,1 @@
+// XMLStream: module under construction; see ../shared/DESIGN.md for its responsibility.

@@ -1,0 +1,1 @@
+// ZipArchive: module under construction; see ../shared/DESIGN.md for its responsibility.

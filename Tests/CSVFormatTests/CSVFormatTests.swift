@@ -1,0 +1,6 @@
+import XCTest
+@testable import CSVFormat
+
+final class CSVFormatModuleTests: XCTestCase {
+    func testModuleLoads() {}
+}

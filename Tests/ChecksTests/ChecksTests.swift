@@ -1,0 +1,6 @@
+import XCTest
+@testable import Checks
+
+final class ChecksModuleTests: XCTestCase {
+    func testModuleLoads() {}
+}

@@ -1,0 +1,6 @@
+import XCTest
+@testable import JSONFormat
+
+final class JSONFormatModuleTests: XCTestCase {
+    func testModuleLoads() {}
+}

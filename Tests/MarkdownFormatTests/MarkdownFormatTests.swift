@@ -1,0 +1,6 @@
+import XCTest
+@testable import MarkdownFormat
+
+final class MarkdownFormatModuleTests: XCTestCase {
+    func testModuleLoads() {}
+}

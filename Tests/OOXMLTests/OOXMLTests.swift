@@ -1,0 +1,6 @@
+import XCTest
+@testable import OOXML
+
+final class OOXMLModuleTests: XCTestCase {
+    func testModuleLoads() {}
+}

@@ -1,0 +1,6 @@
+import XCTest
+@testable import TabConv
+
+final class TabConvModuleTests: XCTestCase {
+    func testModuleLoads() {}
+}

@@ -1,0 +1,6 @@
+import XCTest
+@testable import TextTables
+
+final class TextTablesModuleTests: XCTestCase {
+    func testModuleLoads() {}
+}

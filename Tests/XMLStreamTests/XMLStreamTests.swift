@@ -1,0 +1,6 @@
+import XCTest
+@testable import XMLStream
+
+final class XMLStreamModuleTests: XCTestCase {
+    func testModuleLoads() {}
+}

@@ -1,0 +1,6 @@
+import XCTest
+@testable import ZipArchive
+
+final class ZipArchiveModuleTests: XCTestCase {
+    func testModuleLoads() {}
+}
