@@ -116,3 +116,37 @@ struct SplitMix64: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+final class TextDecodingTests: XCTestCase {
+    func testUTF8WithAndWithoutBOM() throws {
+        XCTAssertEqual(try TextDecoding.decode(Array("收入".utf8)).text, "收入")
+        let decoded = try TextDecoding.decode([0xEF, 0xBB, 0xBF] + Array("收入".utf8))
+        XCTAssertEqual(decoded.text, "收入")
+        XCTAssertEqual(decoded.encoding, .utf8)
+    }
+
+    func testGB18030WhenNotUTF8() throws {
+        // 收入 in GB18030 (GBK range): CA D5 C8 EB
+        let decoded = try TextDecoding.decode([0xCA, 0xD5, 0xC8, 0xEB, 0x0A])
+        XCTAssertEqual(decoded.text, "收入\n")
+        XCTAssertEqual(decoded.encoding, .gb18030)
+    }
+
+    func testUTF16WithBOM() throws {
+        XCTAssertEqual(try TextDecoding.decode([0xFF, 0xFE, 0x36, 0x65, 0x65, 0x51]).text, "收入")
+        XCTAssertEqual(try TextDecoding.decode([0xFE, 0xFF, 0x65, 0x36, 0x51, 0x65]).text, "收入")
+    }
+
+    func testUndecodableBytesNameTheOffset() {
+        XCTAssertThrowsError(try TextDecoding.decode([0x41, 0x0A, 0xFF, 0xFF])) { error in
+            XCTAssertEqual((error as? FormatError)?.place, "byte 2")
+        }
+    }
+
+    func testTranscoderKeepsASequenceCutBetweenChunks() throws {
+        let converter = try Transcoder(from: .gb18030)
+        let first = try converter.convert([0xCA, 0xD5, 0xC8], isFinal: false)
+        let second = try converter.convert([0xEB], isFinal: true)
+        XCTAssertEqual(String(decoding: first + second, as: UTF8.self), "收入")
+    }
+}
