@@ -53,3 +53,27 @@ public final class ByteWriter {
         buffer.removeAll(keepingCapacity: true)
     }
 }
+
+/// Where a streaming reader's bytes come from: a file, a pipe, memory.
+public protocol ByteSource: AnyObject {
+    /// Fills the start of `buffer` and returns how many bytes it wrote; 0 at the end of input.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
+}
+
+/// A byte source over bytes held in memory (tests, small inputs).
+public final class MemoryByteSource: ByteSource {
+    private let bytes: [UInt8]
+    private var offset = 0
+
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let count = min(buffer.count, bytes.count - offset)
+        guard count > 0 else { return 0 }
+        bytes.withUnsafeBytes { source in
+            buffer.baseAddress!.copyMemory(from: source.baseAddress! + offset, byteCount: count)
+        }
+        offset += count
+        return count
+    }
+}
