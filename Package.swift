@@ -38,6 +38,6 @@ let package = Package(
         .testTarget(name: "MarkdownFormatTests", dependencies: ["MarkdownFormat"]),
         .testTarget(name: "OOXMLTests", dependencies: ["OOXML", "CSVFormat", "JSONFormat"]),
         .testTarget(name: "ChecksTests", dependencies: ["Checks", "TextTables"]),
-        .testTarget(name: "TabConvTests", dependencies: ["TabConv"]),
+        .testTarget(name: "TabConvTests", dependencies: ["TabConv", "TableModel"]),
     ]
 )

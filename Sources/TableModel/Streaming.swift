@@ -31,7 +31,8 @@ public protocol TableSink: AnyObject {
 
 /// Serves a document held in memory as a stream.
 public final class DocumentSource: TableSource {
-    private let document: Document
+    /// The document served.
+    public let document: Document
     private var tableIndex = -1
     private var rowIndex = 0
 

@@ -1,1 +1,0 @@
-// TabConv: module under construction; see ../shared/DESIGN.md for its responsibility.

@@ -1,6 +1,0 @@
-import XCTest
-@testable import TabConv
-
-final class TabConvModuleTests: XCTestCase {
-    func testModuleLoads() {}
-}
