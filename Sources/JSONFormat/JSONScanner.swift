@@ -40,7 +40,7 @@ struct JSONScanner {
     }
 
     /// What stands at the current position, for error messages.
-    private func describeCurrent() -> String {
+    func describeCurrent() -> String {
         guard position < bytes.count else { return "the end of the input" }
         let byte = bytes[position]
         if byte >= 0x21 && byte < 0x7F { return "'\(Character(Unicode.Scalar(byte)))'" }

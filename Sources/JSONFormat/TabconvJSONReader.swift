@@ -200,7 +200,7 @@ public enum TabconvJSONReader {
             _ = try scanner.readNullIfPresent()
             return .empty
         case 0x2D, 0x30...0x39: return .number(try scanner.readDecimal())
-        default: throw scanner.error("a cell must be a string, a number or null")
+        default: throw scanner.error("a cell must be a string, a number or null, found \(scanner.describeCurrent())")
         }
     }
 
