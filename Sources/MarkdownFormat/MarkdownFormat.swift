@@ -37,6 +37,8 @@ public final class MarkdownWriter: TableSink {
     /// Whether the current table's header line has been written (it waits for the first row,
     /// whose width may exceed the columns').
     private var headerWritten = false
+    /// The number of cells of the header line; shorter rows are padded to it.
+    private var width = 0
     private var line: [UInt8] = []
 
     public init(output: ByteSink) {
@@ -71,6 +73,7 @@ public final class MarkdownWriter: TableSink {
 
     private func writeHeader(width: Int) throws {
         headerWritten = true
+        self.width = width
         line.removeAll(keepingCapacity: true)
         line.append(0x0A)
         line.append(0x7C)  // |
@@ -92,7 +95,7 @@ public final class MarkdownWriter: TableSink {
         if !headerWritten { try writeHeader(width: max(head.columns.count, row.cells.count)) }
         line.removeAll(keepingCapacity: true)
         line.append(0x7C)
-        for index in 0..<max(head.columns.count, row.cells.count) {
+        for index in 0..<max(width, row.cells.count) {
             line.append(0x20)
             if index < row.cells.count {
                 switch row.cells[index] {
@@ -133,7 +136,7 @@ enum MarkdownText {
     }
 
     /// Appends text escaped for inline Markdown: a backslash before `\` `` ` `` `*` `_` `[` `]`
-    /// `<` `>` `#` `|` `~` and before `&` that could start an entity; line breaks (CRLF, LF, CR)
+    /// `<` `>` `#` `|` `~` and before an `&` that starts an entity (`&amp;`); line breaks (CRLF, LF, CR)
     /// become `<br>`.
     static func appendInline(_ text: String, to output: inout [UInt8]) {
         var copy = text
@@ -145,10 +148,8 @@ enum MarkdownText {
                 case 0x5C, 0x60, 0x2A, 0x5F, 0x5B, 0x5D, 0x3C, 0x3E, 0x23, 0x7C, 0x7E:
                     output.append(0x5C)
                     output.append(byte)
-                case 0x26:  // & before a letter or # could be read as an entity
-                    if index + 1 < bytes.count, isASCIILetter(bytes[index + 1]) || bytes[index + 1] == 0x23 {
-                        output.append(0x5C)
-                    }
+                case 0x26:  // &
+                    if startsEntity(bytes, at: index) { output.append(0x5C) }
                     output.append(byte)
                 case 0x0D:
                     appendLiteral("<br>", to: &output)
@@ -163,7 +164,18 @@ enum MarkdownText {
         }
     }
 
-    private static func isASCIILetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
+    /// True when the `&` at `index` begins what a renderer would read as an entity or character
+    /// reference (`&amp;`, `&#20013;`): `&`, then letters, digits or `#`, then `;`.
+    private static func startsEntity(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        var position = index + 1
+        while position < bytes.count, position - index <= 32 {
+            let byte = bytes[position]
+            let isName = (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A || byte >= 0x30 && byte <= 0x39 || byte == 0x23
+            if !isName { return byte == 0x3B && position > index + 1 }
+            position += 1
+        }
+        return false
+    }
 
     /// Appends a paragraph: inline escaping, plus a backslash before a character that would
     /// start a block at the beginning (`-`, `+`, `=`, or `1.` / `1)` for lists).
