@@ -27,7 +27,7 @@ import TableModel
 public final class JSONLinesWriter: TableSink {
     private let writer: ByteWriter
     private let options: JSONWriteOptions
-    private var pending: [UInt8] = []
+    private var buffer: OutputBuffer
 
     /// `{"table": …, "title": …, "unit": …, "row": ` for the current table.
     private var tablePrefix: [UInt8] = []
@@ -35,15 +35,21 @@ public final class JSONLinesWriter: TableSink {
     private var columnParts: [[UInt8]] = []
     private var labelColumnCount = 0
     private var rowNumber = 0
-    /// Scratch for the part of a line that is the same for every fact of a row.
-    private var rowPart: [UInt8] = []
+    /// The part of a line that is the same for every fact of a row, from the row number to the labels.
+    private var rowPart: OutputBuffer
 
     private static let blockSize = 1 << 16
 
     public init(output: ByteSink, options: JSONWriteOptions = .init()) {
         self.writer = ByteWriter(output)
         self.options = options
-        pending.reserveCapacity(Self.blockSize + 4096)
+        buffer = OutputBuffer(capacity: Self.blockSize + 4096)
+        rowPart = OutputBuffer(capacity: 1024)
+    }
+
+    deinit {
+        buffer.deallocate()
+        rowPart.deallocate()
     }
 
     /// How many leading columns label the rows of a table with these columns.
@@ -57,90 +63,98 @@ public final class JSONLinesWriter: TableSink {
     public func beginTable(_ head: TableHead) throws {
         rowNumber = 0
         labelColumnCount = Self.labelColumnCount(head.columns)
-        tablePrefix.removeAll(keepingCapacity: true)
-        JSONBytes.appendLiteral("{\"table\": ", to: &tablePrefix)
-        JSONBytes.appendString(head.id, to: &tablePrefix)
-        JSONBytes.appendLiteral(", \"title\": ", to: &tablePrefix)
-        JSONBytes.appendString(head.title, to: &tablePrefix)
-        JSONBytes.appendLiteral(", \"unit\": ", to: &tablePrefix)
-        JSONBytes.appendString(head.unit, to: &tablePrefix)
-        JSONBytes.appendLiteral(", \"row\": ", to: &tablePrefix)
+        var prefix = OutputBuffer(capacity: 256)
+        defer { prefix.deallocate() }
+        prefix.appendLiteral("{\"table\": ")
+        prefix.appendString(head.id)
+        prefix.appendLiteral(", \"title\": ")
+        prefix.appendString(head.title)
+        prefix.appendLiteral(", \"unit\": ")
+        prefix.appendString(head.unit)
+        prefix.appendLiteral(", \"row\": ")
+        tablePrefix = Array(prefix.bytes)
         columnParts = head.columns.map { column in Self.columnPart(column.path) }
     }
 
     private static func columnPart(_ path: [String]) -> [UInt8] {
-        var part: [UInt8] = []
-        JSONBytes.appendLiteral(", \"column\": [", to: &part)
+        var part = OutputBuffer(capacity: 256)
+        defer { part.deallocate() }
+        part.appendLiteral(", \"column\": [")
         for (level, label) in path.enumerated() {
-            if level > 0 { JSONBytes.appendLiteral(", ", to: &part) }
-            JSONBytes.appendString(label, to: &part)
+            if level > 0 { part.appendLiteral(", ") }
+            part.appendString(label)
         }
-        JSONBytes.appendLiteral("]", to: &part)
-        return part
+        part.appendLiteral("]")
+        return Array(part.bytes)
     }
 
     public func write(_ row: Row) throws {
         rowNumber += 1
-        rowPart.removeAll(keepingCapacity: true)
-        JSONBytes.appendInteger(rowNumber, to: &rowPart)
-        JSONBytes.appendLiteral(", \"line\": ", to: &rowPart)
-        JSONBytes.appendInteger(row.line, to: &rowPart)
+        var rowBytes = rowPart
+        defer { rowPart = rowBytes }
+        rowBytes.removeAll()
+        rowBytes.appendInteger(rowNumber)
+        rowBytes.appendLiteral(", \"line\": ")
+        rowBytes.appendInteger(row.line)
         switch row.kind {
-        case .data: JSONBytes.appendLiteral(", \"kind\": \"data\", \"labels\": [", to: &rowPart)
-        case .subtotal: JSONBytes.appendLiteral(", \"kind\": \"subtotal\", \"labels\": [", to: &rowPart)
-        case .total: JSONBytes.appendLiteral(", \"kind\": \"total\", \"labels\": [", to: &rowPart)
+        case .data: rowBytes.appendLiteral(", \"kind\": \"data\", \"labels\": [")
+        case .subtotal: rowBytes.appendLiteral(", \"kind\": \"subtotal\", \"labels\": [")
+        case .total: rowBytes.appendLiteral(", \"kind\": \"total\", \"labels\": [")
         }
         for index in 0..<labelColumnCount {
-            if index > 0 { JSONBytes.appendLiteral(", ", to: &rowPart) }
+            if index > 0 { rowBytes.appendLiteral(", ") }
             switch index < row.cells.count ? row.cells[index] : .empty {
-            case .empty: JSONBytes.appendNull(to: &rowPart)
-            case .text(let text): JSONBytes.appendString(text, to: &rowPart)
-            case .number(let value, _): JSONBytes.appendNumber(value, asString: true, to: &rowPart)
+            case .empty: rowBytes.appendNull()
+            case .text(let text): rowBytes.appendString(text)
+            case .number(let value, _): rowBytes.appendNumber(value, asString: true)
             }
         }
-        JSONBytes.appendLiteral("]", to: &rowPart)
+        rowBytes.appendLiteral("]")
 
+        var output = buffer
+        defer { buffer = output }
         let numbersAsStrings = options.numbersAsStrings
         for index in labelColumnCount..<max(labelColumnCount, row.cells.count) {
             switch row.cells[index] {
             case .empty:
                 continue
             case .number(let value, _):
-                appendFactStart(column: index)
-                JSONBytes.appendLiteral(", \"value\": ", to: &pending)
-                JSONBytes.appendNumber(value, asString: numbersAsStrings, to: &pending)
-                JSONBytes.appendLiteral(", \"text\": null}\n", to: &pending)
+                appendFactStart(column: index, rowBytes: rowBytes.bytes, to: &output)
+                output.appendLiteral(", \"value\": ")
+                output.appendNumber(value, asString: numbersAsStrings)
+                output.appendLiteral(", \"text\": null}\n")
             case .text(let text):
-                appendFactStart(column: index)
-                JSONBytes.appendLiteral(", \"value\": null, \"text\": ", to: &pending)
-                JSONBytes.appendString(text, to: &pending)
-                JSONBytes.appendLiteral("}\n", to: &pending)
+                appendFactStart(column: index, rowBytes: rowBytes.bytes, to: &output)
+                output.appendLiteral(", \"value\": null, \"text\": ")
+                output.appendString(text)
+                output.appendLiteral("}\n")
             }
         }
-        if pending.count >= Self.blockSize { try handOver() }
+        if output.count >= Self.blockSize { try handOver(&output) }
     }
 
     /// The keys up to `column` of a fact of the current row.
-    private func appendFactStart(column index: Int) {
-        pending.append(contentsOf: tablePrefix)
-        pending.append(contentsOf: rowPart)
+    @inline(__always)
+    private func appendFactStart(column index: Int, rowBytes: UnsafeBufferPointer<UInt8>, to output: inout OutputBuffer) {
+        output.append(tablePrefix)
+        output.append(rowBytes)
         if index < columnParts.count {
-            pending.append(contentsOf: columnParts[index])
+            output.append(columnParts[index])
         } else {
-            JSONBytes.appendLiteral(", \"column\": []", to: &pending)
+            output.appendLiteral(", \"column\": []")
         }
     }
 
     public func endTable(repairs: [Repair]) throws {}
 
     public func end(diagnostics: [Diagnostic]) throws {
-        try handOver()
+        try handOver(&buffer)
         try writer.flush()
     }
 
-    private func handOver() throws {
-        guard !pending.isEmpty else { return }
-        try writer.append(contentsOf: pending)
-        pending.removeAll(keepingCapacity: true)
+    private func handOver(_ output: inout OutputBuffer) throws {
+        guard output.count > 0 else { return }
+        try writer.append(contentsOf: output.bytes)
+        output.removeAll()
     }
 }

@@ -36,7 +36,7 @@ public final class JSONWriter: TableSink {
     private let writer: ByteWriter
     private let options: JSONWriteOptions
     /// Bytes made but not yet handed to the writer (handed over in blocks).
-    private var pending: [UInt8] = []
+    private var buffer: OutputBuffer
     private var tableCount = 0
     private var rowCount = 0
 
@@ -45,150 +45,161 @@ public final class JSONWriter: TableSink {
     public init(output: ByteSink, options: JSONWriteOptions = .init()) {
         self.writer = ByteWriter(output)
         self.options = options
-        pending.reserveCapacity(Self.blockSize + 4096)
+        buffer = OutputBuffer(capacity: Self.blockSize + 4096)
     }
+
+    deinit { buffer.deallocate() }
 
     public func begin(source: SourceInfo) throws {
         tableCount = 0
-        JSONBytes.appendLiteral("{\"tabconv\": 1,\n \"source\": {\"name\": ", to: &pending)
-        JSONBytes.appendString(source.name, to: &pending)
-        JSONBytes.appendLiteral(", \"format\": ", to: &pending)
-        JSONBytes.appendString(source.format, to: &pending)
-        JSONBytes.appendLiteral("},\n \"tables\": [", to: &pending)
+        buffer.appendLiteral("{\"tabconv\": 1,\n \"source\": {\"name\": ")
+        buffer.appendString(source.name)
+        buffer.appendLiteral(", \"format\": ")
+        buffer.appendString(source.format)
+        buffer.appendLiteral("},\n \"tables\": [")
     }
 
     public func beginTable(_ head: TableHead) throws {
-        JSONBytes.appendLiteral(tableCount == 0 ? "\n  {\"id\": " : ",\n  {\"id\": ", to: &pending)
+        var output = buffer
+        defer { buffer = output }
+        output.appendLiteral(tableCount == 0 ? "\n  {\"id\": " : ",\n  {\"id\": ")
         tableCount += 1
         rowCount = 0
-        JSONBytes.appendString(head.id, to: &pending)
-        JSONBytes.appendLiteral(", \"title\": ", to: &pending)
-        JSONBytes.appendString(head.title, to: &pending)
-        JSONBytes.appendLiteral(", \"unit\": ", to: &pending)
-        JSONBytes.appendString(head.unit, to: &pending)
-        JSONBytes.appendLiteral(", \"notes\": [", to: &pending)
+        output.appendString(head.id)
+        output.appendLiteral(", \"title\": ")
+        output.appendString(head.title)
+        output.appendLiteral(", \"unit\": ")
+        output.appendString(head.unit)
+        output.appendLiteral(", \"notes\": [")
         for (index, note) in head.notes.enumerated() {
-            if index > 0 { JSONBytes.appendLiteral(", ", to: &pending) }
-            JSONBytes.appendString(note, to: &pending)
+            if index > 0 { output.appendLiteral(", ") }
+            output.appendString(note)
         }
-        JSONBytes.appendLiteral("], \"line\": ", to: &pending)
-        JSONBytes.appendInteger(head.line, to: &pending)
+        output.appendLiteral("], \"line\": ")
+        output.appendInteger(head.line)
 
-        JSONBytes.appendLiteral(",\n   \"header\": [", to: &pending)
+        output.appendLiteral(",\n   \"header\": [")
         for (rowIndex, headerRow) in head.header.enumerated() {
-            JSONBytes.appendLiteral(rowIndex == 0 ? "\n    [" : ",\n    [", to: &pending)
+            output.appendLiteral(rowIndex == 0 ? "\n    [" : ",\n    [")
             for (index, cell) in headerRow.enumerated() {
-                JSONBytes.appendLiteral(index == 0 ? "{\"text\": " : ", {\"text\": ", to: &pending)
-                JSONBytes.appendString(cell.text, to: &pending)
-                JSONBytes.appendLiteral(", \"col\": ", to: &pending)
-                JSONBytes.appendInteger(cell.column, to: &pending)
-                JSONBytes.appendLiteral(", \"colspan\": ", to: &pending)
-                JSONBytes.appendInteger(cell.columnSpan, to: &pending)
-                JSONBytes.appendLiteral(", \"rowspan\": ", to: &pending)
-                JSONBytes.appendInteger(cell.rowSpan, to: &pending)
-                JSONBytes.appendLiteral("}", to: &pending)
+                output.appendLiteral(index == 0 ? "{\"text\": " : ", {\"text\": ")
+                output.appendString(cell.text)
+                output.appendLiteral(", \"col\": ")
+                output.appendInteger(cell.column)
+                output.appendLiteral(", \"colspan\": ")
+                output.appendInteger(cell.columnSpan)
+                output.appendLiteral(", \"rowspan\": ")
+                output.appendInteger(cell.rowSpan)
+                output.appendLiteral("}")
             }
-            JSONBytes.appendLiteral("]", to: &pending)
+            output.appendLiteral("]")
         }
-        JSONBytes.appendLiteral("],\n   \"columns\": [", to: &pending)
+        output.appendLiteral("],\n   \"columns\": [")
         for (index, column) in head.columns.enumerated() {
-            JSONBytes.appendLiteral(index == 0 ? "\n    {\"name\": " : ",\n    {\"name\": ", to: &pending)
-            JSONBytes.appendString(column.name, to: &pending)
-            JSONBytes.appendLiteral(", \"path\": [", to: &pending)
+            output.appendLiteral(index == 0 ? "\n    {\"name\": " : ",\n    {\"name\": ")
+            output.appendString(column.name)
+            output.appendLiteral(", \"path\": [")
             for (level, label) in column.path.enumerated() {
-                if level > 0 { JSONBytes.appendLiteral(", ", to: &pending) }
-                JSONBytes.appendString(label, to: &pending)
+                if level > 0 { output.appendLiteral(", ") }
+                output.appendString(label)
             }
-            JSONBytes.appendLiteral("], \"type\": ", to: &pending)
-            JSONBytes.appendString(column.type.rawValue, to: &pending)
-            JSONBytes.appendLiteral("}", to: &pending)
+            output.appendLiteral("], \"type\": ")
+            output.appendString(column.type.rawValue)
+            output.appendLiteral("}")
         }
-        JSONBytes.appendLiteral("],\n   \"rows\": [", to: &pending)
-        try handOverIfFull()
+        output.appendLiteral("],\n   \"rows\": [")
+        try handOverIfFull(&output)
     }
 
     public func write(_ row: Row) throws {
-        JSONBytes.appendLiteral(rowCount == 0 ? "\n    {\"kind\": \"" : ",\n    {\"kind\": \"", to: &pending)
+        var output = buffer
+        defer { buffer = output }
+        output.appendLiteral(rowCount == 0 ? "\n    {\"kind\": \"" : ",\n    {\"kind\": \"")
         rowCount += 1
         switch row.kind {
-        case .data: JSONBytes.appendLiteral("data", to: &pending)
-        case .subtotal: JSONBytes.appendLiteral("subtotal", to: &pending)
-        case .total: JSONBytes.appendLiteral("total", to: &pending)
+        case .data: output.appendLiteral("data")
+        case .subtotal: output.appendLiteral("subtotal")
+        case .total: output.appendLiteral("total")
         }
-        JSONBytes.appendLiteral("\", \"line\": ", to: &pending)
-        JSONBytes.appendInteger(row.line, to: &pending)
-        JSONBytes.appendLiteral(", \"cells\": [", to: &pending)
+        output.appendLiteral("\", \"line\": ")
+        output.appendInteger(row.line)
+        output.appendLiteral(", \"cells\": [")
         var hasRawText = false
         let numbersAsStrings = options.numbersAsStrings
         for index in row.cells.indices {
-            if index > 0 { JSONBytes.appendLiteral(", ", to: &pending) }
+            if index > 0 { output.appendLiteral(", ") }
             switch row.cells[index] {
             case .empty:
-                JSONBytes.appendNull(to: &pending)
+                output.appendNull()
             case .text(let text):
-                JSONBytes.appendString(text, to: &pending)
+                output.appendString(text)
             case .number(let value, let raw):
-                JSONBytes.appendNumber(value, asString: numbersAsStrings, to: &pending)
+                output.appendNumber(value, asString: numbersAsStrings)
                 if raw != nil { hasRawText = true }
             }
         }
-        JSONBytes.appendLiteral("]", to: &pending)
+        output.appendLiteral("]")
         if hasRawText {
-            JSONBytes.appendLiteral(", \"raw\": [", to: &pending)
+            output.appendLiteral(", \"raw\": [")
             for index in row.cells.indices {
-                if index > 0 { JSONBytes.appendLiteral(", ", to: &pending) }
+                if index > 0 { output.appendLiteral(", ") }
                 if case .number(_, let raw?) = row.cells[index] {
-                    JSONBytes.appendString(raw, to: &pending)
+                    output.appendString(raw)
                 } else {
-                    JSONBytes.appendNull(to: &pending)
+                    output.appendNull()
                 }
             }
-            JSONBytes.appendLiteral("]", to: &pending)
+            output.appendLiteral("]")
         }
-        JSONBytes.appendLiteral("}", to: &pending)
-        if pending.count >= Self.blockSize { try handOver() }
+        output.appendLiteral("}")
+        try handOverIfFull(&output)
     }
 
     public func endTable(repairs: [Repair]) throws {
-        JSONBytes.appendLiteral("],\n   \"repairs\": [", to: &pending)
+        var output = buffer
+        defer { buffer = output }
+        output.appendLiteral("],\n   \"repairs\": [")
         for (index, repair) in repairs.enumerated() {
-            JSONBytes.appendLiteral(index == 0 ? "\n    {\"line\": " : ",\n    {\"line\": ", to: &pending)
-            JSONBytes.appendInteger(repair.line, to: &pending)
-            JSONBytes.appendLiteral(", \"action\": ", to: &pending)
-            JSONBytes.appendString(repair.action, to: &pending)
-            JSONBytes.appendLiteral("}", to: &pending)
+            output.appendLiteral(index == 0 ? "\n    {\"line\": " : ",\n    {\"line\": ")
+            output.appendInteger(repair.line)
+            output.appendLiteral(", \"action\": ")
+            output.appendString(repair.action)
+            output.appendLiteral("}")
         }
-        JSONBytes.appendLiteral("]}", to: &pending)
-        try handOverIfFull()
+        output.appendLiteral("]}")
+        try handOverIfFull(&output)
     }
 
     public func end(diagnostics: [Diagnostic]) throws {
-        JSONBytes.appendLiteral("],\n \"diagnostics\": [", to: &pending)
+        var output = buffer
+        defer { buffer = output }
+        output.appendLiteral("],\n \"diagnostics\": [")
         for (index, diagnostic) in diagnostics.enumerated() {
-            JSONBytes.appendLiteral(index == 0 ? "\n  {\"severity\": " : ",\n  {\"severity\": ", to: &pending)
-            JSONBytes.appendString(diagnostic.severity.rawValue, to: &pending)
-            JSONBytes.appendLiteral(", \"line\": ", to: &pending)
-            JSONBytes.appendInteger(diagnostic.line, to: &pending)
+            output.appendLiteral(index == 0 ? "\n  {\"severity\": " : ",\n  {\"severity\": ")
+            output.appendString(diagnostic.severity.rawValue)
+            output.appendLiteral(", \"line\": ")
+            output.appendInteger(diagnostic.line)
             if let place = diagnostic.place {
-                JSONBytes.appendLiteral(", \"place\": ", to: &pending)
-                JSONBytes.appendString(place, to: &pending)
+                output.appendLiteral(", \"place\": ")
+                output.appendString(place)
             }
-            JSONBytes.appendLiteral(", \"message\": ", to: &pending)
-            JSONBytes.appendString(diagnostic.message, to: &pending)
-            JSONBytes.appendLiteral("}", to: &pending)
+            output.appendLiteral(", \"message\": ")
+            output.appendString(diagnostic.message)
+            output.appendLiteral("}")
         }
-        JSONBytes.appendLiteral("]}\n", to: &pending)
-        try handOver()
+        output.appendLiteral("]}\n")
+        try handOver(&output)
         try writer.flush()
     }
 
-    private func handOverIfFull() throws {
-        if pending.count >= Self.blockSize { try handOver() }
+    @inline(__always)
+    private func handOverIfFull(_ output: inout OutputBuffer) throws {
+        if output.count >= Self.blockSize { try handOver(&output) }
     }
 
-    private func handOver() throws {
-        guard !pending.isEmpty else { return }
-        try writer.append(contentsOf: pending)
-        pending.removeAll(keepingCapacity: true)
+    private func handOver(_ output: inout OutputBuffer) throws {
+        guard output.count > 0 else { return }
+        try writer.append(contentsOf: output.bytes)
+        output.removeAll()
     }
 }
