@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import TableModel
 
 /// A byte-level JSON scanner that a reader drives by the shape it expects (no tree is built):
@@ -332,9 +337,3 @@ struct JSONScanner {
         }
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

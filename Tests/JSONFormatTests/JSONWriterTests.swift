@@ -65,6 +65,28 @@ final class JSONWriterTests: XCTestCase {
         XCTAssertTrue(json.contains(#""cells": ["a\"b\\c\n\r\t\b\f\u0000\u001f"# + "\u{7F}/\u{2028}中\"]"), json)
     }
 
+    func testEscapesAreFoundAtEveryPositionAmongMultibyteText() throws {
+        let escapes: [(String, String)] = [("\"", #"\""#), ("\\", #"\\"#), ("\n", #"\n"#), ("\u{1}", #"\u0001"#), ("\u{1F}", #"\u001f"#)]
+        for prefixLength in 0..<24 {
+            for (character, escaped) in escapes {
+                for filler in ["x", "中", " !#[]~\u{7F}"] {
+                    let prefix = String(String(repeating: filler, count: prefixLength).prefix(prefixLength))
+                    let text = prefix + character + "预算 0123456789"
+                    let document = oneTable([.text(text)])
+                    let json = try document.json()
+                    XCTAssertTrue(json.contains("[\"" + prefix + escaped + "预算 0123456789\"]"), json)
+                    XCTAssertEqual(try TabconvJSONReader.read(Array(json.utf8), name: "e.json"), document)
+                }
+            }
+        }
+    }
+
+    func testBytesNearTheEscapedOnesAreWrittenAsTheyAre() throws {
+        let text = " !#$[]^`{|}~\u{7F}\u{80}\u{A2}中\u{2028}\u{2029}😀 and more than eight bytes"
+        let json = try oneTable([.text(text)]).json()
+        XCTAssertTrue(json.contains("[\"" + text + "\"]"), json)
+    }
+
     func testRawArrayOnlyOnRowsWithRawText() throws {
         let json = try oneTable([TestDocuments.number("1.5")]).json()
         XCTAssertFalse(json.contains("\"raw\""), json)
