@@ -12,8 +12,9 @@ import TableModel
 ///   back as text: that option is for consumers that cannot read exact numbers, not for round
 ///   trips.)
 /// - Keys may come in any order; unknown keys are skipped (within the nesting limit); absent
-///   keys take the model's defaults (`unit` absent or `null` is no unit). `"tabconv"` must be
-///   present and be a version this reader knows.
+///   keys take the model's defaults (`unit` absent or `null` is no unit; without `source` the
+///   source is `name` in format `json`). `"tabconv"` must be present and be a version this
+///   reader knows.
 /// - Malformed input throws a `FormatError` with the line and column of the offending byte.
 public enum TabconvJSONReader {
     /// The version of tabconv's JSON this reader reads (the `"tabconv"` key).
