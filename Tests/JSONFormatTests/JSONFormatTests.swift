@@ -1,6 +1,0 @@
-import XCTest
-@testable import JSONFormat
-
-final class JSONFormatModuleTests: XCTestCase {
-    func testModuleLoads() {}
-}

@@ -1,6 +1,0 @@
-import XCTest
-@testable import MarkdownFormat
-
-final class MarkdownFormatModuleTests: XCTestCase {
-    func testModuleLoads() {}
-}
