@@ -1,12 +1,37 @@
+import JSONFormat
+import MarkdownFormat
 import TableModel
 
 /// The one place that knows every format module: readers by input format, writers by output format.
 enum FormatRegistry {
+    /// Inputs read whole (text documents, tabconv JSON) may be at most this large.
+    static let wholeDocumentLimit = 512 << 20
+
     static func openSource(path: String, format: Format, options: ConversionOptions) throws -> TableSource {
-        throw UsageError("tabconv cannot read \(format.rawValue) yet")
+        switch format {
+        case .json:
+            let bytes = try FileByteSource(path: path).readAll(limit: wholeDocumentLimit)
+            return DocumentSource(try TabconvJSONReader.read(bytes, name: displayName(path)))
+        default:
+            throw UsageError("tabconv cannot read \(format.rawValue)")
+        }
     }
 
     static func makeWriter(_ format: Format, output: ByteSink, options: ConversionOptions) throws -> TableSink {
-        throw UsageError("tabconv cannot write \(format.rawValue) yet")
+        switch format {
+        case .json:
+            return JSONWriter(output: output, options: JSONWriteOptions(numbersAsStrings: options.jsonNumbersAsStrings))
+        case .jsonl:
+            return JSONLinesWriter(output: output, options: JSONWriteOptions(numbersAsStrings: options.jsonNumbersAsStrings))
+        case .markdown:
+            return MarkdownWriter(output: output)
+        default:
+            throw UsageError("tabconv cannot write \(format.rawValue)")
+        }
+    }
+
+    /// The name a document records as its source: the file's name without folders.
+    static func displayName(_ path: String) -> String {
+        path == "-" ? "stdin" : String(path.split(separator: "/").last ?? Substring(path))
     }
 }
