@@ -174,8 +174,15 @@ struct XLSXStoredNumber {
         if digits.isEmpty { scale = max(scale, 0) }
     }
 
-    /// The canonical decimal text with exactly `targetScale` fraction digits, rounding half away
-    /// from zero when the stored value has more; `nil` target keeps the stored scale (at least 0).
+    /// Significant digits a double holds reliably; a stored value printed with more (its
+    /// shortest round-trip form, `9885.752630000001`) carries binary noise past them.
+    static let reliableDigits = 15
+
+    /// The canonical decimal text with `targetScale` fraction digits (nil: the stored ones).
+    /// Digits are never dropped except binary noise: fraction digits past the 15th significant
+    /// one are rounded off (half away from zero), then trailing zeros are trimmed down to
+    /// `targetScale` and the text padded up to it. So `0.000000` shows `9885.75263` as
+    /// `9885.752630` and `9885.752630000001` too, while `0` shows `0.5` as `0.5`, not `1`.
     func text(scale targetScale: Int?) -> [UInt8] {
         var digits = self.digits
         var scale = self.scale
@@ -183,14 +190,12 @@ struct XLSXStoredNumber {
             digits.append(contentsOf: repeatElement(0x30, count: -scale))
             scale = 0
         }
-        let wanted = targetScale ?? scale
-        if scale > wanted {
-            let drop = scale - wanted
-            if drop > digits.count {
-                digits = []
-            } else {
-                let roundUp = digits[digits.count - drop] >= 0x35
-                digits.removeLast(drop)
+        if let targetScale {
+            let noise = min(digits.count - XLSXStoredNumber.reliableDigits, scale - targetScale)
+            if noise > 0 {
+                let roundUp = digits[digits.count - noise] >= 0x35
+                digits.removeLast(noise)
+                scale -= noise
                 if roundUp {
                     var position = digits.count - 1
                     while position >= 0 {
@@ -205,10 +210,14 @@ struct XLSXStoredNumber {
                     if position < 0 { digits.insert(0x31, at: 0) }
                 }
             }
-            scale = wanted
-        } else if scale < wanted {
-            digits.append(contentsOf: repeatElement(0x30, count: wanted - scale))
-            scale = wanted
+            while scale > targetScale, digits.last == 0x30 {
+                digits.removeLast()
+                scale -= 1
+            }
+            if scale < targetScale {
+                digits.append(contentsOf: repeatElement(0x30, count: targetScale - scale))
+                scale = targetScale
+            }
         }
         if digits.count <= scale { digits.insert(contentsOf: repeatElement(0x30, count: scale - digits.count + 1), at: 0) }
         var result: [UInt8] = []

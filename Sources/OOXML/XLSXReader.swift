@@ -12,7 +12,8 @@
 // when merges found later touched the top rows, and `fillDown` costs one extra pass over the
 // sheet to find the merges first.
 //
-// Values: numbers keep the scale their format shows (`0.000000` → `9885.752630`), `General`
+// Values: numbers keep the scale their format shows (`0.000000` → `9885.752630`) without losing
+// stored digits (only binary noise past 15 significant digits is rounded off), `General`
 // keeps the stored digits (exponents expanded as text), dates become ISO 8601 text (1900 system
 // with its fictitious 1900-02-29, or 1904), booleans `TRUE`/`FALSE`, errors as `#DIV/0!` text.
 

@@ -102,13 +102,15 @@ final class XLSXReaderTests: XCTestCase {
         XCTAssertEqual(document.tables[1].head.notes, ["hidden sheet"])
     }
 
+    /// Digits the format hides are kept (a value is never rounded for display), except the
+    /// binary noise of a double past 15 significant digits.
     func testNumberScaleComesFromTheFormat() throws {
         let body = """
         <row r="1"><c t="inlineStr"><is><t>fixed</t></is></c><c t="inlineStr"><is><t>money</t></is></c>\
         <c t="inlineStr"><is><t>general</t></is></c><c t="inlineStr"><is><t>percent</t></is></c></row>\
         <row r="2"><c s="1"><v>9885.75263</v></c><c s="2"><v>1234.5</v></c><c><v>1E-3</v></c><c s="3"><v>0.125</v></c></row>\
         <row r="3"><c s="1"><v>9885.752630000001</v></c><c s="2"><v>2.675</v></c><c><v>1.5E+20</v></c><c s="3"><v>1</v></c></row>\
-        <row r="4"><c s="1"><v>-0.0000004</v></c><c s="2"><v>7</v></c><c><v>-2.50</v></c><c s="3"><v>-1.23456E-2</v></c></row>\
+        <row r="4"><c s="1"><v>-0.0000004</v></c><c s="2"><v>0.30000000000000004</v></c><c><v>-2.50</v></c><c s="3"><v>-1.23456E-2</v></c></row>\
         </sheetData>
         """
         let document = try XLSXFixture.read(XLSXFixture.workbook([("S", body)], numberFormats: [(164, "0.000000")],
@@ -116,8 +118,8 @@ final class XLSXReaderTests: XCTestCase {
         let rows = document.tables[0].rows
         XCTAssertEqual(rows.map(texts), [
             ["9885.752630", "1234.50", "0.001", "0.1250"],
-            ["9885.752630", "2.68", "150000000000000000000", "1.0000"],
-            ["0.000000", "7.00", "-2.50", "-0.0123"],
+            ["9885.752630", "2.675", "150000000000000000000", "1.0000"],
+            ["-0.0000004", "0.30", "-2.50", "-0.0123456"],
         ])
         XCTAssertEqual(rows[0].cells[0].number?.scale, 6)
         XCTAssertEqual(document.tables[0].head.columns.map(\.type), [.number, .number, .number, .number])
