@@ -325,10 +325,11 @@ enum XLSXDates {
 /// carriage return; `_x005F_` is a literal underscore, so `_x005F_x000D_` reads `_x000D_`).
 enum XLSXEscapes {
     static func decode(_ bytes: [UInt8]) -> [UInt8] {
-        guard bytes.count >= 7, bytes.contains(0x5F) else { return bytes }
+        guard bytes.count >= 7, let first = firstEscape(bytes) else { return bytes }
         var result: [UInt8] = []
         result.reserveCapacity(bytes.count)
-        var index = 0
+        var index = first
+        result.append(contentsOf: bytes[0..<first])
         while index < bytes.count {
             if bytes[index] == 0x5F, index + 6 < bytes.count, bytes[index + 1] == 0x78, bytes[index + 6] == 0x5F,
                let scalarValue = hexValue(bytes[(index + 2)..<(index + 6)]) {
@@ -342,6 +343,15 @@ enum XLSXEscapes {
             }
         }
         return result
+    }
+
+    private static func firstEscape(_ bytes: [UInt8]) -> Int? {
+        var index = 0
+        while index + 6 < bytes.count {
+            if bytes[index] == 0x5F, bytes[index + 1] == 0x78, bytes[index + 6] == 0x5F { return index }
+            index += 1
+        }
+        return nil
     }
 
     private static func hexValue(_ digits: ArraySlice<UInt8>) -> UInt32? {
