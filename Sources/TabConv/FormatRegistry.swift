@@ -1,5 +1,6 @@
 import JSONFormat
 import MarkdownFormat
+import OOXML
 import TableModel
 
 /// The one place that knows every format module: readers by input format, writers by output format.
@@ -12,6 +13,13 @@ enum FormatRegistry {
         case .json:
             let bytes = try FileByteSource(path: path).readAll(limit: wholeDocumentLimit)
             return DocumentSource(try TabconvJSONReader.read(bytes, name: displayName(path)))
+        case .xlsx:
+            guard path != "-" else { throw UsageError("XLSX cannot be read from standard input: give a file") }
+            var readOptions = XLSXReadOptions()
+            readOptions.sheet = options.sheet
+            readOptions.headerRows = options.headerRows
+            readOptions.fillDown = options.fillDown
+            return try XLSXReader(path: path, name: displayName(path), options: readOptions)
         default:
             throw UsageError("tabconv cannot read \(format.rawValue)")
         }
