@@ -27,20 +27,29 @@ public struct CellTyping: Hashable, Sendable {
 
     /// The cell for one field. `identifier` keeps digits as text (a code column).
     public func cell(_ raw: String, identifier: Bool = false) -> Cell {
-        if raw.isEmpty { return .empty }
-        if identifier { return .text(raw) }
         var copy = raw
-        return copy.withUTF8 { bytes -> Cell in
-            guard let first = bytes.first else { return .empty }
-            // Quick reject: a number starts with a digit, sign, point, parenthesis or U+2212.
-            guard (first >= 0x30 && first <= 0x39) || first == 0x2D || first == 0x2B || first == 0x2E
-                || first == 0x28 || first == 0xE2 else { return .text(raw) }
-            guard let value = ExactDecimal.parse(bytes, options: numberOptions) else { return .text(raw) }
-            if value.scale == 0 && bytes.count >= longDigitRunAsText
-                && !bytes.contains(0x2C) && value.text.utf8.count == bytes.count {
-                return .text(raw)
+        return copy.withUTF8 { cell(utf8: $0, identifier: identifier) } ?? .text(raw)
+    }
+
+    /// The cell for one field given as UTF-8 bytes, the hot path of streaming readers: a
+    /// `String` is made only for text and for a number whose raw text differs from its canonical
+    /// text. Returns `nil` when the bytes are not valid UTF-8.
+    public func cell(utf8 bytes: UnsafeBufferPointer<UInt8>, identifier: Bool = false) -> Cell? {
+        guard let first = bytes.first else { return .empty }
+        // Quick reject: a number starts with a digit, sign, point, parenthesis or U+2212.
+        let mayBeNumber = (first >= 0x30 && first <= 0x39) || first == 0x2D || first == 0x2B || first == 0x2E
+            || first == 0x28 || first == 0xE2
+        if !identifier, mayBeNumber, let value = ExactDecimal.parse(bytes, options: numberOptions) {
+            let canonical = value.text.utf8
+            let isLongDigitRun = value.scale == 0 && bytes.count >= longDigitRunAsText
+                && canonical.count == bytes.count && !bytes.contains(0x2C)
+            if !isLongDigitRun {
+                // A parsed number is ASCII (or U+2212), so its bytes are valid UTF-8.
+                if canonical.elementsEqual(bytes) { return .number(value, raw: nil) }
+                return .number(value, raw: String(decoding: bytes, as: UTF8.self))
             }
-            return .number(value, raw: value.text == raw ? nil : raw)
         }
+        guard let text = String(validating: bytes, as: UTF8.self) else { return nil }
+        return .text(text)
     }
 }
