@@ -1,0 +1,236 @@
+import TableModel
+
+/// Reads one table from CSV or TSV bytes as a stream of typed rows.
+///
+/// - Encoding: decided on the first block by `TextDecoding.detect`: UTF-8 with or without BOM,
+///   UTF-16 LE/BE with BOM, GB18030 when the block is not valid UTF-8. Non-UTF-8 input is
+///   converted block by block. When UTF-8 was detected, an invalid byte later on is an error
+///   naming its line. A NUL byte in the first block marks binary input, which is rejected.
+/// - Delimiter: `options.delimiter`, or sniffed on the first block among `,` tab `;` `|`: the
+///   one that splits the most records into the same number (above one) of fields.
+/// - Columns: the first record names them (`TableHead.id` is the file's base name without
+///   extension, `stdin` for `-`; title empty; one header row). Before handing out the first row
+///   the reader reads ahead up to `options.lookaheadRows` rows (and at most
+///   `options.lookaheadBytes` bytes of fields) to type the columns (number / text / empty) and to
+///   find rows longer than the header; after that it streams, holding one record at a time. A
+///   cell that later contradicts its column's type keeps its own type, and the column gets one
+///   warning.
+/// - Cells: typed by `options.typing` (numbers exact, with their raw text where it differs);
+///   a column whose name `CellTyping.isIdentifierColumn` accepts (`科目编码`, `zip`, `ID`) keeps
+///   its values as text. `Row.line` is the line where the record starts. Lines with no byte at
+///   all are skipped.
+/// - Ragged rows, never silently: a short row is padded with empty cells; a longer row in the
+///   look-ahead widens the table with columns named `columnN` (N the 1-based position); extra
+///   fields that are all empty are dropped. Each such row gets a warning with its line (the
+///   first 100, then a count). A row with extra non-empty fields after the look-ahead, when the
+///   columns are already handed out, is an error naming its line.
+/// - Errors are `FormatError`s with the line: an unterminated quote (the line where it opened),
+///   invalid bytes, a field, record or field count beyond `options.limits`. They carry no file
+///   name; the caller adds it.
+public final class CSVReader: TableSource {
+    public let source: SourceInfo
+    /// The encoding the input was read in.
+    public var encoding: TextEncoding { records.encoding }
+    /// The delimiter used, given or sniffed.
+    public var delimiter: UInt8 { records.delimiter }
+    public private(set) var diagnostics: [Diagnostic] = []
+    /// CSV reading repairs nothing; ragged rows are reported in `diagnostics`.
+    public var repairs: [Repair] { [] }
+
+    /// Ragged rows reported one by one before they are only counted.
+    static let maximumRaggedRowWarnings = 100
+
+    private let records: CSVRecordReader
+    private let typing: CellTyping
+    private let head: TableHead
+    private var headHandedOut = false
+    private var rowsEnded = false
+    private var lookahead: [PendingRow]
+    private var lookaheadIndex = 0
+    private let lookaheadRowCount: Int
+    private let identifierColumns: [Bool]
+    /// The field count rows are measured against: the header's (the first row's without one).
+    private let expectedFieldCount: Int
+    private let columnTypes: [ColumnType]
+    private var contradictedColumns: Set<Int> = []
+    private var raggedRows = 0
+
+    /// A typed record not yet fitted to the columns.
+    private struct PendingRow {
+        var cells: [Cell]
+        var line: Int
+    }
+
+    /// Opens a CSV over `source`: reads the first block, the header and the look-ahead rows.
+    /// - Parameters:
+    ///   - source: the bytes.
+    ///   - name: the file name as given (`data/budget.csv`, `-` for stdin); the table id is its
+    ///     base name without extension (`budget`, `stdin`).
+    ///   - options: delimiter, header, typing, limits and look-ahead.
+    public init(source: ByteSource, name: String, options: CSVReadOptions = CSVReadOptions()) throws {
+        self.source = SourceInfo(name: name, format: "csv")
+        typing = options.typing
+        let records = try CSVRecordReader(source: source, options: options)
+        self.records = records
+
+        var names: [String] = []
+        var headerLine: Int?
+        if options.hasHeader, try records.next() {
+            headerLine = records.record.line
+            try records.record.forEachField { index, field in
+                guard let name = String(validating: field, as: UTF8.self) else {
+                    throw Self.invalidUTF8(in: field, fieldIndex: index, records: records)
+                }
+                names.append(name)
+            }
+        }
+        let identifiers = names.map(CellTyping.isIdentifierColumn)
+
+        var pending: [PendingRow] = []
+        var pendingBytes = 0
+        while pending.count < options.lookaheadRows, pendingBytes < options.lookaheadBytes, try records.next() {
+            pending.append(PendingRow(cells: try Self.cells(of: records, identifiers: identifiers, typing: typing),
+                                      line: records.record.line))
+            pendingBytes += records.record.bytes.count
+        }
+        lookahead = pending
+        lookaheadRowCount = pending.count
+        identifierColumns = identifiers
+        expectedFieldCount = options.hasHeader ? names.count : (pending.first?.cells.count ?? 0)
+
+        // Width: the header, widened by look-ahead rows whose extra fields hold something.
+        var width = names.count
+        var types: [ColumnType] = []
+        for row in pending {
+            if let last = row.cells.lastIndex(where: { !$0.isEmpty }) { width = max(width, last + 1) }
+        }
+        if !options.hasHeader { width = max(width, expectedFieldCount) }
+        for column in 0..<width {
+            var sawNumber = false
+            var sawText = false
+            for row in pending where column < row.cells.count {
+                switch row.cells[column] {
+                case .empty: break
+                case .number: sawNumber = true
+                case .text: sawText = true
+                }
+            }
+            types.append(sawText ? .text : (sawNumber ? .number : .empty))
+        }
+        columnTypes = types
+
+        let columnNames = (0..<width).map { $0 < names.count ? names[$0] : "column\($0 + 1)" }
+        head = TableHead(
+            id: Self.tableID(forFileNamed: name), title: "",
+            header: options.hasHeader ? [columnNames.enumerated().map { HeaderCell(text: $1, column: $0) }] : [],
+            columns: zip(columnNames, types).map { Column(path: [$0], type: $1) },
+            line: headerLine ?? pending.first?.line)
+    }
+
+    /// `budget` for `data/budget.csv`, `stdin` for `-`.
+    static func tableID(forFileNamed name: String) -> String {
+        if name == "-" { return "stdin" }
+        let base = name.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? name
+        guard let dot = base.lastIndex(of: "."), dot != base.startIndex else { return base }
+        return String(base[..<dot])
+    }
+
+    public func nextTable() throws -> TableHead? {
+        guard !headHandedOut else { return nil }
+        headHandedOut = true
+        return head
+    }
+
+    public func nextRow() throws -> Row? {
+        guard headHandedOut, !rowsEnded else { return nil }
+        if lookaheadIndex < lookahead.count {
+            var cells = lookahead[lookaheadIndex].cells
+            let line = lookahead[lookaheadIndex].line
+            lookahead[lookaheadIndex].cells = []
+            lookaheadIndex += 1
+            if lookaheadIndex == lookahead.count {
+                lookahead = []
+                lookaheadIndex = 0
+            }
+            try fit(&cells, line: line)
+            return Row(line: line, cells: cells)
+        }
+        guard try records.next() else {
+            rowsEnded = true
+            if raggedRows > Self.maximumRaggedRowWarnings {
+                diagnostics.append(Diagnostic(.warning, "\(raggedRows - Self.maximumRaggedRowWarnings) more ragged rows were padded or trimmed as above"))
+            }
+            return nil
+        }
+        var cells = try Self.cells(of: records, identifiers: identifierColumns, typing: typing)
+        let line = records.record.line
+        noteContradictions(cells, line: line)
+        try fit(&cells, line: line)
+        return Row(line: line, cells: cells)
+    }
+
+    /// The typed cells of the current record.
+    private static func cells(of records: CSVRecordReader, identifiers: [Bool], typing: CellTyping) throws -> [Cell] {
+        var cells: [Cell] = []
+        cells.reserveCapacity(max(identifiers.count, records.record.fieldCount))
+        try records.record.forEachField { index, field in
+            let identifier = index < identifiers.count && identifiers[index]
+            guard let cell = typing.cell(utf8: field, identifier: identifier) else {
+                throw invalidUTF8(in: field, fieldIndex: index, records: records)
+            }
+            cells.append(cell)
+        }
+        return cells
+    }
+
+    private static func invalidUTF8(in field: UnsafeBufferPointer<UInt8>, fieldIndex: Int, records: CSVRecordReader) -> FormatError {
+        let offset = TextDecoding.firstInvalidUTF8Offset(field) ?? 0
+        return FormatError(line: records.line(ofField: fieldIndex, offset: offset),
+                           "invalid UTF-8 (the start of the input read as UTF-8; convert the file or check its encoding)")
+    }
+
+    /// Fits a row's cells to the columns: a short row padded, empty extra fields dropped, each
+    /// change a warning.
+    private func fit(_ cells: inout [Cell], line: Int) throws {
+        let width = head.columns.count
+        let fieldCount = cells.count
+        if fieldCount != expectedFieldCount { noteRaggedRow(fieldCount: fieldCount, line: line, width: width) }
+        if fieldCount < width {
+            cells.append(contentsOf: repeatElement(.empty, count: width - fieldCount))
+        } else if fieldCount > width {
+            if cells[width...].contains(where: { !$0.isEmpty }) {
+                throw FormatError(line: line, "the row has \(fieldCount) fields, but the table's \(width) columns were fixed from the first \(lookaheadRowCount) rows; a later row cannot add columns (read with a longer look-ahead)")
+            }
+            cells.removeSubrange(width...)
+        }
+    }
+
+    private func noteRaggedRow(fieldCount: Int, line: Int, width: Int) {
+        raggedRows += 1
+        guard raggedRows <= Self.maximumRaggedRowWarnings else { return }
+        let expected = expectedFieldCount
+        var message = "the row has \(fieldCount) field\(fieldCount == 1 ? "" : "s") where the \(head.header.isEmpty ? "first row" : "header") has \(expected)"
+        let kept = min(fieldCount, width) - expected
+        if kept == 1 { message += "; the extra field is kept in the added column \(head.columns[expected].name)" }
+        if kept > 1 { message += "; the extra fields are kept in the added columns \(head.columns[expected].name)–\(head.columns[expected + kept - 1].name)" }
+        let dropped = fieldCount - width
+        if dropped > 0 { message += "; \(dropped) empty extra field\(dropped == 1 ? " was" : "s were") dropped" }
+        if fieldCount < width { message += "; padded with empty cells" }
+        diagnostics.append(Diagnostic(.warning, line: line, message))
+    }
+
+    /// Warns once per column when a streamed cell contradicts the type the look-ahead gave it.
+    private func noteContradictions(_ cells: [Cell], line: Int) {
+        for (index, cell) in cells.enumerated() where index < columnTypes.count {
+            let contradicts: Bool
+            switch (columnTypes[index], cell) {
+            case (.number, .text), (.empty, .text), (.empty, .number): contradicts = true
+            default: contradicts = false
+            }
+            guard contradicts, !contradictedColumns.contains(index) else { continue }
+            contradictedColumns.insert(index)
+            let found = cell.number == nil ? "text" : "a number"
+            diagnostics.append(Diagnostic(.warning, line: line, "column \(head.columns[index].name) was typed \(columnTypes[index].rawValue) from the first \(lookaheadRowCount) rows, but this row holds \(found) there"))
+        }
+    }
+}

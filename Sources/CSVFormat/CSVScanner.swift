@@ -1,0 +1,282 @@
+import TableModel
+
+/// The fields of one record, unescaped, laid end to end in one byte buffer that is reused from
+/// record to record (no allocation per field once the buffer has grown).
+struct CSVRecord {
+    /// The field bytes, quotes removed and doubled quotes undoubled.
+    var bytes: [UInt8] = []
+    /// Where each field ends in `bytes`; field `i` starts where field `i - 1` ends.
+    var fieldEnds: [Int] = []
+    /// The 1-based line the record starts on.
+    var line = 0
+
+    var fieldCount: Int { fieldEnds.count }
+
+    mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        fieldEnds.removeAll(keepingCapacity: true)
+    }
+
+    /// Calls `body` with each field's bytes in order.
+    func forEachField(_ body: (Int, UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+        try bytes.withUnsafeBufferPointer { buffer in
+            var start = 0
+            for (index, end) in fieldEnds.enumerated() {
+                try body(index, UnsafeBufferPointer(rebasing: buffer[start..<end]))
+                start = end
+            }
+        }
+    }
+
+    /// The number of line breaks (LF, CR, CRLF counted once) in `bytes` before `offset`: a field's
+    /// embedded newlines, to name the exact line of a byte inside a multi-line record.
+    func lineBreaks(before offset: Int) -> Int {
+        var count = 0
+        var index = 0
+        while index < offset {
+            if bytes[index] == 0x0A { count += 1 }
+            else if bytes[index] == 0x0D && (index + 1 >= bytes.count || bytes[index + 1] != 0x0A) { count += 1 }
+            index += 1
+        }
+        return count
+    }
+}
+
+/// The byte-level core: an RFC 4180 state machine that splits UTF-8 (or any ASCII-compatible)
+/// bytes into fields and records, fed block by block. It knows nothing of files, encodings or
+/// cells, allocates nothing per byte (runs of ordinary bytes are copied at once), and keeps its
+/// state between blocks, so a quote, a CRLF or a field may be cut anywhere.
+///
+/// Rules: a field starting with `"` is quoted and may hold delimiters, `""` (a quote) and line
+/// breaks; LF, CR and CRLF end a record outside quotes; lines with no byte at all are skipped
+/// (they hold no field). Lenient where RFC 4180 is silent: a quote inside an unquoted field is
+/// kept, and text after a closing quote is appended to the field (`"ab"c` is `abc`).
+struct CSVScanner {
+    private enum State {
+        case recordStart, fieldStart, unquoted, quoted, quoteInQuoted
+    }
+
+    private static let quote: UInt8 = 0x22
+    private static let lineFeed: UInt8 = 0x0A
+    private static let carriageReturn: UInt8 = 0x0D
+
+    let delimiter: UInt8
+    let limits: CSVLimits
+    private var state = State.recordStart
+    /// The 1-based line of the next byte.
+    private(set) var line = 1
+    /// The last byte consumed was a CR, so an LF next completes the same line break.
+    private var afterCarriageReturn = false
+    /// Where the open quoted field started, for the error when it never closes.
+    private var quoteLine = 0
+
+    init(delimiter: UInt8, limits: CSVLimits) {
+        self.delimiter = delimiter
+        self.limits = limits
+    }
+
+    /// True between records: no field has started since the last record ended.
+    var isBetweenRecords: Bool { state == .recordStart }
+
+    /// Scans `input` from `position`, adding to `record`. Returns true when a record has ended
+    /// (`position` is then just after its terminator); false when the input is used up and the
+    /// record, if one started, continues in the next block. A new record clears `record` first.
+    mutating func scan(_ input: UnsafeBufferPointer<UInt8>, position: inout Int, into record: inout CSVRecord) throws -> Bool {
+        guard let base = input.baseAddress else { return false }
+        let end = input.count
+        var index = position
+        defer { position = index }
+        let delimiter = self.delimiter
+        while index < end {
+            switch state {
+            case .recordStart:
+                let byte = base[index]
+                if byte == Self.lineFeed {
+                    index += 1
+                    if afterCarriageReturn { afterCarriageReturn = false } else { line += 1 }
+                    continue
+                }
+                if byte == Self.carriageReturn {
+                    index += 1
+                    line += 1
+                    afterCarriageReturn = true
+                    continue
+                }
+                afterCarriageReturn = false
+                record.removeAll()
+                record.line = line
+                state = .fieldStart
+
+            case .fieldStart:
+                let byte = base[index]
+                if byte == Self.quote {
+                    index += 1
+                    quoteLine = line
+                    state = .quoted
+                } else if byte == delimiter {
+                    index += 1
+                    try endField(&record)
+                } else if byte == Self.lineFeed || byte == Self.carriageReturn {
+                    index += 1
+                    try endField(&record)
+                    endRecord(terminator: byte)
+                    return true
+                } else {
+                    state = .unquoted
+                }
+
+            case .unquoted:
+                let start = index
+                while index < end {
+                    let byte = base[index]
+                    if byte == delimiter || byte == Self.lineFeed || byte == Self.carriageReturn { break }
+                    index += 1
+                }
+                if index > start { try append(base + start, count: index - start, to: &record) }
+                guard index < end else { return false }
+                let byte = base[index]
+                index += 1
+                try endField(&record)
+                if byte == delimiter {
+                    state = .fieldStart
+                } else {
+                    endRecord(terminator: byte)
+                    return true
+                }
+
+            case .quoted:
+                let start = index
+                while index < end {
+                    let byte = base[index]
+                    if byte == Self.quote || byte == Self.lineFeed || byte == Self.carriageReturn { break }
+                    index += 1
+                }
+                if index > start {
+                    afterCarriageReturn = false
+                    try append(base + start, count: index - start, to: &record)
+                }
+                guard index < end else { return false }
+                let byte = base[index]
+                index += 1
+                if byte == Self.quote {
+                    afterCarriageReturn = false
+                    state = .quoteInQuoted
+                } else {
+                    // A line break inside the field: kept, and counted.
+                    if byte == Self.carriageReturn {
+                        line += 1
+                        afterCarriageReturn = true
+                    } else {
+                        if !afterCarriageReturn { line += 1 }
+                        afterCarriageReturn = false
+                    }
+                    var copy = byte
+                    try append(&copy, count: 1, to: &record)
+                }
+
+            case .quoteInQuoted:
+                var byte = base[index]
+                index += 1
+                if byte == Self.quote {
+                    try append(&byte, count: 1, to: &record)
+                    state = .quoted
+                } else if byte == delimiter {
+                    try endField(&record)
+                    state = .fieldStart
+                } else if byte == Self.lineFeed || byte == Self.carriageReturn {
+                    try endField(&record)
+                    endRecord(terminator: byte)
+                    return true
+                } else {
+                    try append(&byte, count: 1, to: &record)
+                    state = .unquoted
+                }
+            }
+        }
+        return false
+    }
+
+    /// Ends the input: completes a record cut by the end (returning true), or throws when a
+    /// quoted field is still open.
+    mutating func finish(into record: inout CSVRecord) throws -> Bool {
+        defer { state = .recordStart }
+        switch state {
+        case .recordStart:
+            return false
+        case .quoted:
+            throw FormatError(line: quoteLine, "unterminated quote: the quoted field opened here never closes")
+        case .fieldStart, .unquoted, .quoteInQuoted:
+            try endField(&record)
+            return true
+        }
+    }
+
+    private mutating func endRecord(terminator: UInt8) {
+        line += 1
+        afterCarriageReturn = terminator == Self.carriageReturn
+        state = .recordStart
+    }
+
+    private func endField(_ record: inout CSVRecord) throws {
+        guard record.fieldEnds.count < limits.maximumFieldsPerRecord else {
+            throw FormatError(line: record.line, "the record has more than \(limits.maximumFieldsPerRecord) fields (the limit)")
+        }
+        record.fieldEnds.append(record.bytes.count)
+    }
+
+    @inline(__always)
+    private func append(_ bytes: UnsafePointer<UInt8>, count: Int, to record: inout CSVRecord) throws {
+        record.bytes.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count))
+        let fieldLength = record.bytes.count - (record.fieldEnds.last ?? 0)
+        if fieldLength > limits.maximumFieldBytes {
+            throw FormatError(line: record.line, "a field longer than \(CSVLimits.describe(limits.maximumFieldBytes)) (the limit)")
+        }
+        if record.bytes.count > limits.maximumRecordBytes {
+            throw FormatError(line: record.line, "a record longer than \(CSVLimits.describe(limits.maximumRecordBytes)) (the limit)")
+        }
+    }
+}
+
+/// Picks the delimiter of a CSV from its first block: for each candidate (`,` tab `;` `|`) the
+/// scanner splits the block's records (quotes respected); the candidate that gives the same field
+/// count, above one, on the largest share of records wins, then the one with more fields, then
+/// the earlier candidate. Comma when no candidate splits the lines.
+enum DelimiterSniffer {
+    static let candidates: [UInt8] = [0x2C, 0x09, 0x3B, 0x7C]
+    /// Records looked at per candidate.
+    static let sampleRecords = 200
+
+    static func sniff(_ block: UnsafeBufferPointer<UInt8>, isComplete: Bool, limits: CSVLimits) -> UInt8 {
+        // The best so far: `matching` of `sampled` records have `fields` fields.
+        var best: (delimiter: UInt8, matching: Int, sampled: Int, fields: Int)?
+        for candidate in candidates {
+            var counts: [Int] = []
+            var scanner = CSVScanner(delimiter: candidate, limits: limits)
+            var record = CSVRecord()
+            var position = 0
+            do {
+                while counts.count < sampleRecords, try scanner.scan(block, position: &position, into: &record) {
+                    counts.append(record.fieldCount)
+                }
+                if isComplete, counts.count < sampleRecords, try scanner.finish(into: &record) {
+                    counts.append(record.fieldCount)
+                }
+            } catch {
+                // A limit or an open quote: judge the candidate on the records it gave.
+            }
+            guard !counts.isEmpty else { continue }
+            var frequency: [Int: Int] = [:]
+            for count in counts { frequency[count, default: 0] += 1 }
+            guard let (fields, occurrences) = frequency.max(by: { ($0.value, $0.key) < ($1.value, $1.key) }),
+                  fields > 1 else { continue }
+            if let current = best {
+                // Compare the shares matching/sampled exactly, by cross-multiplying.
+                let currentShare = current.matching * counts.count
+                let share = occurrences * current.sampled
+                if currentShare > share || (currentShare == share && current.fields >= fields) { continue }
+            }
+            best = (candidate, occurrences, counts.count, fields)
+        }
+        return best?.delimiter ?? candidates[0]
+    }
+}
