@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Decides whether a field read as text is a number or text, the one rule every reader of
 /// untyped input (text, CSV) shares.
 public struct CellTyping: Hashable, Sendable {
@@ -39,17 +45,47 @@ public struct CellTyping: Hashable, Sendable {
         // Quick reject: a number starts with a digit, sign, point, parenthesis or U+2212.
         let mayBeNumber = (first >= 0x30 && first <= 0x39) || first == 0x2D || first == 0x2B || first == 0x2E
             || first == 0x28 || first == 0xE2
-        if !identifier, mayBeNumber, let value = ExactDecimal.parse(bytes, options: numberOptions) {
-            let canonical = value.text.utf8
+        if !identifier, mayBeNumber, let (value, isCanonical) = ExactDecimal.parseNotingForm(bytes, options: numberOptions) {
             let isLongDigitRun = value.scale == 0 && bytes.count >= longDigitRunAsText
-                && canonical.count == bytes.count && !bytes.contains(0x2C)
+                && value.text.utf8.count == bytes.count && !bytes.contains(0x2C)
             if !isLongDigitRun {
                 // A parsed number is ASCII (or U+2212), so its bytes are valid UTF-8.
-                if canonical.elementsEqual(bytes) { return .number(value, raw: nil) }
+                if isCanonical { return .number(value, raw: nil) }
                 return .number(value, raw: String(decoding: bytes, as: UTF8.self))
             }
         }
-        guard let text = String(validating: bytes, as: UTF8.self) else { return nil }
-        return .text(text)
+        // Decoding repairs invalid UTF-8, so the bytes were valid exactly when they come back
+        // (ASCII always is).
+        let text = String(decoding: bytes, as: UTF8.self)
+        return Self.isASCII(bytes) || Self.equal(text, bytes) ? .text(text) : nil
+    }
+
+    /// True when no byte has its high bit set; eight bytes at a time.
+    private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        var index = 0
+        var high: UInt64 = 0
+        while index + 8 <= bytes.count {
+            high |= raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            index += 8
+        }
+        while index < bytes.count {
+            high |= UInt64(bytes[index])
+            index += 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0
+    }
+
+    /// True when `text` is made of exactly `bytes`.
+    private static func equal(_ text: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let utf8 = text.utf8
+        guard utf8.count == bytes.count else { return false }
+        if let same = utf8.withContiguousStorageIfAvailable({ stored in
+            stored.baseAddress.map { memcmp($0, bytes.baseAddress!, bytes.count) == 0 } ?? true
+        }) {
+            return same
+        }
+        return utf8.elementsEqual(bytes)
     }
 }
