@@ -77,11 +77,14 @@ public final class CSVReader: TableSource {
         var headerLine: Int?
         if options.hasHeader, try records.next() {
             headerLine = records.record.line
-            try records.record.forEachField { index, field in
-                guard let name = String(validating: field, as: UTF8.self) else {
+            let record = records.record
+            for index in 0..<record.fieldCount {
+                let field = record.field(index)
+                // Typed as an identifier, a field is always text: the header name.
+                guard let name = CellTyping.standard.cell(utf8: field, identifier: true) else {
                     throw Self.invalidUTF8(in: field, fieldIndex: index, records: records)
                 }
-                names.append(name)
+                names.append(name.plainText)
             }
         }
         let identifiers = names.map(CellTyping.isIdentifierColumn)
@@ -91,7 +94,7 @@ public final class CSVReader: TableSource {
         while pending.count < options.lookaheadRows, pendingBytes < options.lookaheadBytes, try records.next() {
             pending.append(PendingRow(cells: try Self.cells(of: records, identifiers: identifiers, typing: typing),
                                       line: records.record.line))
-            pendingBytes += records.record.bytes.count
+            pendingBytes += records.record.byteCount
         }
         lookahead = pending
         lookaheadRowCount = pending.count
@@ -171,9 +174,11 @@ public final class CSVReader: TableSource {
 
     /// The typed cells of the current record.
     private static func cells(of records: CSVRecordReader, identifiers: [Bool], typing: CellTyping) throws -> [Cell] {
+        let record = records.record
         var cells: [Cell] = []
-        cells.reserveCapacity(max(identifiers.count, records.record.fieldCount))
-        try records.record.forEachField { index, field in
+        cells.reserveCapacity(max(identifiers.count, record.fieldCount))
+        for index in 0..<record.fieldCount {
+            let field = record.field(index)
             let identifier = index < identifiers.count && identifiers[index]
             guard let cell = typing.cell(utf8: field, identifier: identifier) else {
                 throw invalidUTF8(in: field, fieldIndex: index, records: records)

@@ -60,6 +60,16 @@ final class CSVRecordReader {
 
     /// Reads the next record into `record`; false at the end of the input.
     func next() throws -> Bool {
+        // Scanned in local copies, written back once: no exclusive access to this object's
+        // properties held per block.
+        var scanner = self.scanner
+        var record = self.record
+        var position = self.position
+        defer {
+            self.scanner = scanner
+            self.record = record
+            self.position = position
+        }
         while true {
             if position < chunk.count {
                 if try scanner.scan(chunk, position: &position, into: &record) { return true }
@@ -67,14 +77,14 @@ final class CSVRecordReader {
                 return try scanner.finish(into: &record)
             } else {
                 try readBlock()
+                position = 0
             }
         }
     }
 
     /// The 1-based line of byte `offset` of field `index` of the current record.
     func line(ofField index: Int, offset: Int) -> Int {
-        let fieldStart = index == 0 ? 0 : record.fieldEnds[index - 1]
-        return record.line + record.lineBreaks(before: fieldStart + offset)
+        record.line + record.lineBreaks(before: record.fieldStart(index) + offset)
     }
 
     private func readBlock() throws {
@@ -84,7 +94,6 @@ final class CSVRecordReader {
             try decode(Array(UnsafeBufferPointer(start: storage.pointer, count: count)), isFinal: sourceEnded)
         } else {
             chunk = UnsafeBufferPointer(start: storage.pointer, count: count)
-            position = 0
         }
     }
 
@@ -106,7 +115,6 @@ final class CSVRecordReader {
             if let base = decoded.baseAddress { storage.pointer.update(from: base, count: decoded.count) }
         }
         chunk = UnsafeBufferPointer(start: storage.pointer, count: utf8.count)
-        position = 0
     }
 
     /// The source byte offset a transcoder error names in its place (`byte 1234`).

@@ -3,42 +3,98 @@ import TableModel
 /// The fields of one record, unescaped, laid end to end in one byte buffer that is reused from
 /// record to record (no allocation per field once the buffer has grown).
 struct CSVRecord {
-    /// The field bytes, quotes removed and doubled quotes undoubled.
-    var bytes: [UInt8] = []
-    /// Where each field ends in `bytes`; field `i` starts where field `i - 1` ends.
-    var fieldEnds: [Int] = []
+    /// Owns the two buffers; the record keeps their addresses for direct access.
+    private final class Storage {
+        var bytes: UnsafeMutablePointer<UInt8>
+        var fieldEnds: UnsafeMutablePointer<Int>
+
+        init(byteCapacity: Int, fieldCapacity: Int) {
+            bytes = .allocate(capacity: byteCapacity)
+            fieldEnds = .allocate(capacity: fieldCapacity)
+        }
+
+        deinit {
+            bytes.deallocate()
+            fieldEnds.deallocate()
+        }
+    }
+
+    private let storage: Storage
+    private var bytes: UnsafeMutablePointer<UInt8>
+    private var byteCapacity: Int
+    private var fieldEnds: UnsafeMutablePointer<Int>
+    private var fieldCapacity: Int
+    /// The bytes of all fields so far, quotes removed and doubled quotes undoubled.
+    private(set) var byteCount = 0
+    private(set) var fieldCount = 0
     /// The 1-based line the record starts on.
     var line = 0
 
-    var fieldCount: Int { fieldEnds.count }
+    init() {
+        byteCapacity = 1024
+        fieldCapacity = 64
+        storage = Storage(byteCapacity: byteCapacity, fieldCapacity: fieldCapacity)
+        bytes = storage.bytes
+        fieldEnds = storage.fieldEnds
+    }
 
     mutating func removeAll() {
-        bytes.removeAll(keepingCapacity: true)
-        fieldEnds.removeAll(keepingCapacity: true)
+        byteCount = 0
+        fieldCount = 0
     }
 
-    /// Calls `body` with each field's bytes in order.
-    func forEachField(_ body: (Int, UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
-        try bytes.withUnsafeBufferPointer { buffer in
-            var start = 0
-            for (index, end) in fieldEnds.enumerated() {
-                try body(index, UnsafeBufferPointer(rebasing: buffer[start..<end]))
-                start = end
-            }
-        }
+    /// Appends bytes to the current field.
+    @inline(__always)
+    mutating func append(_ source: UnsafePointer<UInt8>, count: Int) {
+        if byteCount + count > byteCapacity { growBytes(to: byteCount + count) }
+        (bytes + byteCount).update(from: source, count: count)
+        byteCount += count
     }
 
-    /// The number of line breaks (LF, CR, CRLF counted once) in `bytes` before `offset`: a field's
-    /// embedded newlines, to name the exact line of a byte inside a multi-line record.
+    /// Ends the current field.
+    @inline(__always)
+    mutating func endField() {
+        if fieldCount == fieldCapacity { growFields() }
+        fieldEnds[fieldCount] = byteCount
+        fieldCount += 1
+    }
+
+    /// Bytes of the field not yet ended.
+    var currentFieldLength: Int { byteCount - (fieldCount == 0 ? 0 : fieldEnds[fieldCount - 1]) }
+
+    /// Where field `index` starts among the record's bytes.
+    func fieldStart(_ index: Int) -> Int { index == 0 ? 0 : fieldEnds[index - 1] }
+
+    /// The bytes of field `index`, valid until the record changes.
+    func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+        let start = fieldStart(index)
+        return UnsafeBufferPointer(start: bytes + start, count: fieldEnds[index] - start)
+    }
+
+    /// The number of line breaks (LF, CR, CRLF counted once) in the record's bytes before
+    /// `offset`: a field's embedded newlines, to name the exact line of a byte in a long record.
     func lineBreaks(before offset: Int) -> Int {
-        var count = 0
-        var index = 0
-        while index < offset {
-            if bytes[index] == 0x0A { count += 1 }
-            else if bytes[index] == 0x0D && (index + 1 >= bytes.count || bytes[index + 1] != 0x0A) { count += 1 }
-            index += 1
-        }
-        return count
+        TextDecoding.line(ofOffset: offset, in: UnsafeBufferPointer(start: bytes, count: byteCount)) - 1
+    }
+
+    private mutating func growBytes(to minimum: Int) {
+        let capacity = max(minimum, byteCapacity * 2)
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        grown.update(from: bytes, count: byteCount)
+        bytes.deallocate()
+        storage.bytes = grown
+        bytes = grown
+        byteCapacity = capacity
+    }
+
+    private mutating func growFields() {
+        let capacity = fieldCapacity * 2
+        let grown = UnsafeMutablePointer<Int>.allocate(capacity: capacity)
+        grown.update(from: fieldEnds, count: fieldCount)
+        fieldEnds.deallocate()
+        storage.fieldEnds = grown
+        fieldEnds = grown
+        fieldCapacity = capacity
     }
 }
 
@@ -127,11 +183,7 @@ struct CSVScanner {
 
             case .unquoted:
                 let start = index
-                while index < end {
-                    let byte = base[index]
-                    if byte == delimiter || byte == Self.lineFeed || byte == Self.carriageReturn { break }
-                    index += 1
-                }
+                index = Self.firstIndex(in: base, from: index, to: end, of: delimiter, Self.lineFeed, Self.carriageReturn)
                 if index > start { try append(base + start, count: index - start, to: &record) }
                 guard index < end else { return false }
                 let byte = base[index]
@@ -146,11 +198,7 @@ struct CSVScanner {
 
             case .quoted:
                 let start = index
-                while index < end {
-                    let byte = base[index]
-                    if byte == Self.quote || byte == Self.lineFeed || byte == Self.carriageReturn { break }
-                    index += 1
-                }
+                index = Self.firstIndex(in: base, from: index, to: end, of: Self.quote, Self.lineFeed, Self.carriageReturn)
                 if index > start {
                     afterCarriageReturn = false
                     try append(base + start, count: index - start, to: &record)
@@ -217,23 +265,53 @@ struct CSVScanner {
         state = .recordStart
     }
 
+    @inline(__always)
     private func endField(_ record: inout CSVRecord) throws {
-        guard record.fieldEnds.count < limits.maximumFieldsPerRecord else {
+        guard record.fieldCount < limits.maximumFieldsPerRecord else {
             throw FormatError(line: record.line, "the record has more than \(limits.maximumFieldsPerRecord) fields (the limit)")
         }
-        record.fieldEnds.append(record.bytes.count)
+        record.endField()
     }
 
     @inline(__always)
     private func append(_ bytes: UnsafePointer<UInt8>, count: Int, to record: inout CSVRecord) throws {
-        record.bytes.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count))
-        let fieldLength = record.bytes.count - (record.fieldEnds.last ?? 0)
-        if fieldLength > limits.maximumFieldBytes {
+        record.append(bytes, count: count)
+        if record.currentFieldLength > limits.maximumFieldBytes {
             throw FormatError(line: record.line, "a field longer than \(CSVLimits.describe(limits.maximumFieldBytes)) (the limit)")
         }
-        if record.bytes.count > limits.maximumRecordBytes {
+        if record.byteCount > limits.maximumRecordBytes {
             throw FormatError(line: record.line, "a record longer than \(CSVLimits.describe(limits.maximumRecordBytes)) (the limit)")
         }
+    }
+
+    /// The index of the first byte in `start..<end` equal to `a`, `b` or `c`, or `end`. Eight
+    /// bytes at a time: a byte of `word ^ repeated(a)` is zero where `word` holds `a`, and
+    /// `(x - 0x01…01) & ~x & 0x80…80` marks the lowest zero byte of `x` exactly.
+    @inline(__always)
+    private static func firstIndex(in base: UnsafePointer<UInt8>, from start: Int, to end: Int,
+                                   of a: UInt8, _ b: UInt8, _ c: UInt8) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        let repeatedA = UInt64(a) &* ones
+        let repeatedB = UInt64(b) &* ones
+        let repeatedC = UInt64(c) &* ones
+        var index = start
+        let raw = UnsafeRawPointer(base)
+        while index + 8 <= end {
+            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            let xa = word ^ repeatedA
+            let xb = word ^ repeatedB
+            let xc = word ^ repeatedC
+            let found = (((xa &- ones) & ~xa) | ((xb &- ones) & ~xb) | ((xc &- ones) & ~xc)) & highBits
+            if found != 0 { return index + found.trailingZeroBitCount >> 3 }
+            index += 8
+        }
+        while index < end {
+            let byte = base[index]
+            if byte == a || byte == b || byte == c { return index }
+            index += 1
+        }
+        return end
     }
 }
 
