@@ -183,7 +183,7 @@ struct CSVScanner {
 
             case .unquoted:
                 let start = index
-                index = Self.firstIndex(in: base, from: index, to: end, of: delimiter, Self.lineFeed, Self.carriageReturn)
+                index = ByteSearch.firstIndex(in: base, from: index, to: end, of: delimiter, Self.lineFeed, Self.carriageReturn)
                 if index > start { try append(base + start, count: index - start, to: &record) }
                 guard index < end else { return false }
                 let byte = base[index]
@@ -198,7 +198,7 @@ struct CSVScanner {
 
             case .quoted:
                 let start = index
-                index = Self.firstIndex(in: base, from: index, to: end, of: Self.quote, Self.lineFeed, Self.carriageReturn)
+                index = ByteSearch.firstIndex(in: base, from: index, to: end, of: Self.quote, Self.lineFeed, Self.carriageReturn)
                 if index > start {
                     afterCarriageReturn = false
                     try append(base + start, count: index - start, to: &record)
@@ -283,36 +283,6 @@ struct CSVScanner {
             throw FormatError(line: record.line, "a record longer than \(CSVLimits.describe(limits.maximumRecordBytes)) (the limit)")
         }
     }
-
-    /// The index of the first byte in `start..<end` equal to `a`, `b` or `c`, or `end`. Eight
-    /// bytes at a time: a byte of `word ^ repeated(a)` is zero where `word` holds `a`, and
-    /// `(x - 0x01…01) & ~x & 0x80…80` marks the lowest zero byte of `x` exactly.
-    @inline(__always)
-    private static func firstIndex(in base: UnsafePointer<UInt8>, from start: Int, to end: Int,
-                                   of a: UInt8, _ b: UInt8, _ c: UInt8) -> Int {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highBits: UInt64 = 0x8080_8080_8080_8080
-        let repeatedA = UInt64(a) &* ones
-        let repeatedB = UInt64(b) &* ones
-        let repeatedC = UInt64(c) &* ones
-        var index = start
-        let raw = UnsafeRawPointer(base)
-        while index + 8 <= end {
-            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-            let xa = word ^ repeatedA
-            let xb = word ^ repeatedB
-            let xc = word ^ repeatedC
-            let found = (((xa &- ones) & ~xa) | ((xb &- ones) & ~xb) | ((xc &- ones) & ~xc)) & highBits
-            if found != 0 { return index + found.trailingZeroBitCount >> 3 }
-            index += 8
-        }
-        while index < end {
-            let byte = base[index]
-            if byte == a || byte == b || byte == c { return index }
-            index += 1
-        }
-        return end
-    }
 }
 
 /// Picks the delimiter of a CSV from its first block: for each candidate (`,` tab `;` `|`) the
@@ -356,5 +326,70 @@ enum DelimiterSniffer {
             best = (candidate, occurrences, counts.count, fields)
         }
         return best?.delimiter ?? candidates[0]
+    }
+}
+
+/// Finding bytes eight at a time, for the scanner's and the writer's inner loops: a byte of
+/// `word ^ repeated(a)` is zero where `word` holds `a`, and `(x - 0x01…01) & ~x & 0x80…80`
+/// marks the lowest zero byte of `x` exactly.
+enum ByteSearch {
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highBits: UInt64 = 0x8080_8080_8080_8080
+
+    /// The high bit of each byte of `word` that equals the byte `repeated` repeats (exact for
+    /// the lowest such byte).
+    @inline(__always)
+    private static func matches(_ word: UInt64, _ repeated: UInt64) -> UInt64 {
+        let difference = word ^ repeated
+        return (difference &- ones) & ~difference & highBits
+    }
+
+    /// The index of the first byte in `start..<end` equal to `a`, `b` or `c`, or `end`.
+    @inline(__always)
+    static func firstIndex(in base: UnsafePointer<UInt8>, from start: Int, to end: Int,
+                           of a: UInt8, _ b: UInt8, _ c: UInt8) -> Int {
+        let repeatedA = UInt64(a) &* ones
+        let repeatedB = UInt64(b) &* ones
+        let repeatedC = UInt64(c) &* ones
+        var index = start
+        let raw = UnsafeRawPointer(base)
+        while index + 8 <= end {
+            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            let found = matches(word, repeatedA) | matches(word, repeatedB) | matches(word, repeatedC)
+            if found != 0 { return index + found.trailingZeroBitCount >> 3 }
+            index += 8
+        }
+        while index < end {
+            let byte = base[index]
+            if byte == a || byte == b || byte == c { return index }
+            index += 1
+        }
+        return end
+    }
+
+    /// True when `bytes` holds `a`, `b`, `c` or `d`.
+    @inline(__always)
+    static func contains(_ bytes: UnsafeBufferPointer<UInt8>, _ a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        let repeatedA = UInt64(a) &* ones
+        let repeatedB = UInt64(b) &* ones
+        let repeatedC = UInt64(c) &* ones
+        let repeatedD = UInt64(d) &* ones
+        var index = 0
+        let end = bytes.count
+        let raw = UnsafeRawPointer(base)
+        while index + 8 <= end {
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            if matches(word, repeatedA) | matches(word, repeatedB) | matches(word, repeatedC) | matches(word, repeatedD) != 0 {
+                return true
+            }
+            index += 8
+        }
+        while index < end {
+            let byte = base[index]
+            if byte == a || byte == b || byte == c || byte == d { return true }
+            index += 1
+        }
+        return false
     }
 }

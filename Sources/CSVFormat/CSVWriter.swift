@@ -19,6 +19,8 @@ public final class CSVWriter: TableSink {
     private let lineEnding: [UInt8]
     private var hasTable = false
     private var columnCount = 0
+    /// The record being built, kept for its capacity.
+    private var scratch: [UInt8] = []
 
     private static let quote: UInt8 = 0x22
 
@@ -46,7 +48,7 @@ public final class CSVWriter: TableSink {
         }
         hasTable = true
         columnCount = head.columns.count
-        if options.bom { try writer.append("\u{FEFF}") }
+        if options.bom { try writer.append(contentsOf: [0xEF, 0xBB, 0xBF]) }
         guard columnCount > 0 else { return }
         try writeRecord(head.columns.map { Cell.text($0.name) })
     }
@@ -64,54 +66,55 @@ public final class CSVWriter: TableSink {
         try encoder?.finish()
     }
 
+    /// Builds the record in `scratch`, then hands it to the writer in one call.
     private func writeRecord(_ cells: [Cell]) throws {
+        var record = scratch
+        scratch = []
+        defer {
+            record.removeAll(keepingCapacity: true)
+            scratch = record
+        }
+        let delimiter = options.delimiter
         if cells.count <= 1 && columnCount <= 1 && (cells.first?.isEmpty ?? true) {
-            try writer.append(contentsOf: [Self.quote, Self.quote])
+            record.append(Self.quote)
+            record.append(Self.quote)
         } else {
             for (index, cell) in cells.enumerated() {
-                if index > 0 { try writer.append(options.delimiter) }
+                if index > 0 { record.append(delimiter) }
                 switch cell {
                 case .empty:
                     break
                 case .text(let text):
-                    try writeField(text)
+                    Self.appendField(text, delimiter: delimiter, to: &record)
                 case .number(let value, let raw):
-                    try writeField(options.keepNumberFormat ? raw ?? value.text : value.text)
+                    Self.appendField(options.keepNumberFormat ? raw ?? value.text : value.text, delimiter: delimiter, to: &record)
                 }
             }
             if cells.count < columnCount {
-                try writer.append(contentsOf: repeatElement(options.delimiter, count: columnCount - max(cells.count, 1)))
+                record.append(contentsOf: repeatElement(delimiter, count: columnCount - max(cells.count, 1)))
             }
         }
-        try writer.append(contentsOf: lineEnding)
+        record.append(contentsOf: lineEnding)
+        try record.withUnsafeBufferPointer { try writer.append(contentsOf: $0) }
     }
 
-    private func writeField(_ text: String) throws {
-        if let done = try text.utf8.withContiguousStorageIfAvailable({ try writeField(bytes: $0) }) { return done }
-        try Array(text.utf8).withUnsafeBufferPointer { try writeField(bytes: $0) }
+    private static func appendField(_ text: String, delimiter: UInt8, to record: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { appendField(bytes: $0, delimiter: delimiter, to: &record) }
     }
 
-    private func writeField(bytes: UnsafeBufferPointer<UInt8>) throws {
-        let delimiter = options.delimiter
-        var needsQuotes = false
-        for byte in bytes where byte == delimiter || byte == Self.quote || byte == 0x0A || byte == 0x0D {
-            needsQuotes = true
-            break
-        }
-        guard needsQuotes else {
-            try writer.append(contentsOf: bytes)
+    /// Appends a field, quoted when it holds the delimiter, a quote or a line break.
+    private static func appendField(bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8, to record: inout [UInt8]) {
+        guard ByteSearch.contains(bytes, delimiter, quote, 0x0A, 0x0D) else {
+            record.append(contentsOf: bytes)
             return
         }
-        try writer.append(Self.quote)
-        var start = 0
-        for index in 0..<bytes.count where bytes[index] == Self.quote {
-            // Up to and with the quote, then the quote once more.
-            try writer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...index]))
-            try writer.append(Self.quote)
-            start = index + 1
+        record.append(quote)
+        for byte in bytes {
+            if byte == quote { record.append(quote) }
+            record.append(byte)
         }
-        try writer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
-        try writer.append(Self.quote)
+        record.append(quote)
     }
 }
 
