@@ -19,6 +19,7 @@ public struct CSVLimits: Hashable, Sendable {
     /// The most fields in one record (default 65,536).
     public var maximumFieldsPerRecord: Int
 
+    /// Limits with the defaults: 32 MiB a field, 64 MiB a record, 65,536 fields.
     public init(maximumFieldBytes: Int = 32 << 20, maximumRecordBytes: Int = 64 << 20,
                 maximumFieldsPerRecord: Int = 65_536) {
         self.maximumFieldBytes = maximumFieldBytes
@@ -44,6 +45,7 @@ public struct CSVReadOptions: Hashable, Sendable {
     public var hasHeader: Bool
     /// How fields become numbers or text.
     public var typing: CellTyping
+    /// Field, record and field-count bounds.
     public var limits: CSVLimits
     /// Rows read ahead, before the first row is handed out, to type the columns and to find rows
     /// longer than the header (default 1,000). The look-ahead also stops after
@@ -55,6 +57,8 @@ public struct CSVReadOptions: Hashable, Sendable {
     /// delimiter. Tests make it small to cut records at every byte.
     var blockSize = 1 << 18
 
+    /// Options with the defaults: sniffed delimiter, a header, standard typing, default limits,
+    /// a look-ahead of 1,000 rows or 8 MiB.
     public init(delimiter: UInt8? = nil, hasHeader: Bool = true, typing: CellTyping = .standard,
                 limits: CSVLimits = CSVLimits(), lookaheadRows: Int = 1_000, lookaheadBytes: Int = 8 << 20) {
         self.delimiter = delimiter
@@ -84,11 +88,13 @@ public struct CSVWriteOptions: Hashable, Sendable {
     public var bom: Bool
     /// `.utf8` (default) or `.gb18030` (what Excel on Chinese Windows expects of a BOM-less CSV).
     public var encoding: TextEncoding
+    /// What ends each record, the last one included (CRLF by default).
     public var lineEnding: LineEnding
     /// Write numbers as they were read (`9,885.752630`) when the cell kept that text, instead of
     /// the canonical exact text (`9885.752630`).
     public var keepNumberFormat: Bool
 
+    /// Options with the defaults: comma, no BOM, UTF-8, CRLF, canonical numbers.
     public init(delimiter: UInt8 = 0x2C, bom: Bool = false, encoding: TextEncoding = .utf8,
                 lineEnding: LineEnding = .crlf, keepNumberFormat: Bool = false) {
         self.delimiter = delimiter

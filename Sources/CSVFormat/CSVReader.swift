@@ -28,11 +28,13 @@ import TableModel
 ///   invalid bytes, a field, record or field count beyond `options.limits`. They carry no file
 ///   name; the caller adds it.
 public final class CSVReader: TableSource {
+    /// The file name as given, format `csv`.
     public let source: SourceInfo
     /// The encoding the input was read in.
     public var encoding: TextEncoding { records.encoding }
     /// The delimiter used, given or sniffed.
     public var delimiter: UInt8 { records.delimiter }
+    /// Warnings about ragged rows and cells that contradict their column's type.
     public private(set) var diagnostics: [Diagnostic] = []
     /// CSV reading repairs nothing; ragged rows are reported in `diagnostics`.
     public var repairs: [Repair] { [] }
@@ -138,12 +140,14 @@ public final class CSVReader: TableSource {
         return String(base[..<dot])
     }
 
+    /// The one table's head, then `nil`.
     public func nextTable() throws -> TableHead? {
         guard !headHandedOut else { return nil }
         headHandedOut = true
         return head
     }
 
+    /// The next row, typed and fitted to the columns; `nil` at the end of the input.
     public func nextRow() throws -> Row? {
         guard headHandedOut, !rowsEnded else { return nil }
         if lookaheadIndex < lookahead.count {

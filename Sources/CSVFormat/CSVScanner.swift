@@ -277,11 +277,20 @@ struct CSVScanner {
     private func append(_ bytes: UnsafePointer<UInt8>, count: Int, to record: inout CSVRecord) throws {
         record.append(bytes, count: count)
         if record.currentFieldLength > limits.maximumFieldBytes {
-            throw FormatError(line: record.line, "a field longer than \(CSVLimits.describe(limits.maximumFieldBytes)) (the limit)")
+            throw limitError("a field longer than \(CSVLimits.describe(limits.maximumFieldBytes))", record: record)
         }
         if record.byteCount > limits.maximumRecordBytes {
-            throw FormatError(line: record.line, "a record longer than \(CSVLimits.describe(limits.maximumRecordBytes)) (the limit)")
+            throw limitError("a record longer than \(CSVLimits.describe(limits.maximumRecordBytes))", record: record)
         }
+    }
+
+    /// A size limit passed; inside quotes most likely because a closing quote is missing, so the
+    /// error then names the line where the quote opened.
+    private func limitError(_ what: String, record: CSVRecord) -> FormatError {
+        if state == .quoted {
+            return FormatError(line: quoteLine, "\(what) (the limit) in a quoted field opened here: is its closing quote missing?")
+        }
+        return FormatError(line: record.line, "\(what) (the limit)")
     }
 }
 

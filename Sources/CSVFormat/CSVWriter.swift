@@ -38,8 +38,10 @@ public final class CSVWriter: TableSink {
         }
     }
 
+    /// Nothing to write: CSV has no document header.
     public func begin(source: SourceInfo) throws {}
 
+    /// Writes the BOM (when asked) and the header record; throws for a second table.
     public func beginTable(_ head: TableHead) throws {
         guard !hasTable else { throw FormatError("CSV holds one table; write one file per table") }
         let delimiter = options.delimiter
@@ -53,14 +55,17 @@ public final class CSVWriter: TableSink {
         try writeRecord(head.columns.map { Cell.text($0.name) })
     }
 
+    /// Writes one record.
     public func write(_ row: Row) throws {
         guard hasTable else { throw FormatError("a row written before its table") }
         if row.cells.count == 0 && columnCount == 0 { return }
         try writeRecord(row.cells)
     }
 
+    /// Nothing to write: repairs have no place in CSV.
     public func endTable(repairs: [Repair]) throws {}
 
+    /// Flushes everything to the output.
     public func end(diagnostics: [Diagnostic]) throws {
         try writer.flush()
         try encoder?.finish()

@@ -259,6 +259,23 @@ final class CSVReaderTests: XCTestCase {
         XCTAssertTrue(error?.message.contains("field longer than 10 bytes") ?? false, "\(String(describing: error))")
     }
 
+    func testAQuotedFieldPastTheLimitNamesWhereTheQuoteOpened() {
+        let options = CSVReadOptions(limits: CSVLimits(maximumFieldBytes: 16))
+        let error = formatError { _ = try readCSV("a,b\n1,\"never closed\n2,x\n3,y\n4,z\n", options: options) }
+        XCTAssertEqual(error?.line, 2)
+        XCTAssertTrue(error?.message.contains("closing quote missing") ?? false, "\(String(describing: error))")
+    }
+
+    /// The default limit: a field past 32 MiB fails, having read little more than that.
+    func testDefaultFieldLimitIs32MiB() {
+        let piece = String(repeating: "y", count: 1 << 16)
+        let source = GeneratedSource(header: "a\nx,", rows: 40 << 4) { _ in piece }
+        let error = formatError { _ = try CSVReader(source: source, name: "huge.csv").readDocument() }
+        XCTAssertEqual(error?.line, 2)
+        XCTAssertEqual(error?.message, "a field longer than 32 MiB (the limit)")
+        XCTAssertLessThan(source.producedBytes, 33 << 20)
+    }
+
     func testRecordLongerThanTheLimitIsAnError() {
         let options = CSVReadOptions(limits: CSVLimits(maximumRecordBytes: 8))
         let error = formatError { _ = try readCSV("a,b,c\n123,456,789\n", options: options) }
