@@ -5,8 +5,10 @@
 // the layer on top that owns the blocks, decodes the encoding (UTF-8 as is; UTF-16 and GB18030
 // through `Transcoder`, block by block), sniffs the delimiter on the first block, reads the header,
 // looks ahead over the first rows to type the columns and then streams typed `Row`s one at a
-// time. `CSVWriter` walks rows and writes bytes, quoting only where RFC 4180 needs it. Every size
-// is bounded by `CSVLimits`, so memory stays bounded whatever the input.
+// time, made by a `RowProducer` on a second thread (`RowPump`, a few batches ahead) so that
+// reading overlaps with writing. `CSVWriter` walks rows and writes bytes, quoting only where
+// RFC 4180 needs it. Every size is bounded by `CSVLimits`, so memory stays bounded whatever the
+// input.
 
 import TableModel
 
@@ -53,20 +55,26 @@ public struct CSVReadOptions: Hashable, Sendable {
     public var lookaheadRows: Int
     /// Bytes of fields read ahead at most (default 8 MiB).
     public var lookaheadBytes: Int
+    /// Scan and type the rows after the look-ahead on a second thread, a few batches (of at
+    /// most 512 rows or 1 MiB) ahead of the caller, so that reading overlaps with writing
+    /// (default true). The `ByteSource` is then read from that thread.
+    public var readsInBackground: Bool
     /// Bytes read from the source at a time; the first block decides the encoding and the
     /// delimiter. Tests make it small to cut records at every byte.
     var blockSize = 1 << 18
 
     /// Options with the defaults: sniffed delimiter, a header, standard typing, default limits,
-    /// a look-ahead of 1,000 rows or 8 MiB.
+    /// a look-ahead of 1,000 rows or 8 MiB, reading in the background.
     public init(delimiter: UInt8? = nil, hasHeader: Bool = true, typing: CellTyping = .standard,
-                limits: CSVLimits = CSVLimits(), lookaheadRows: Int = 1_000, lookaheadBytes: Int = 8 << 20) {
+                limits: CSVLimits = CSVLimits(), lookaheadRows: Int = 1_000, lookaheadBytes: Int = 8 << 20,
+                readsInBackground: Bool = true) {
         self.delimiter = delimiter
         self.hasHeader = hasHeader
         self.typing = typing
         self.limits = limits
         self.lookaheadRows = lookaheadRows
         self.lookaheadBytes = lookaheadBytes
+        self.readsInBackground = readsInBackground
     }
 }
 

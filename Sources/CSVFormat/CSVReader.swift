@@ -12,7 +12,8 @@ import TableModel
 ///   extension, `stdin` for `-`; title empty; one header row). Before handing out the first row
 ///   the reader reads ahead up to `options.lookaheadRows` rows (and at most
 ///   `options.lookaheadBytes` bytes of fields) to type the columns (number / text / empty) and to
-///   find rows longer than the header; after that it streams, holding one record at a time. A
+///   find rows longer than the header; after that it streams, holding one record at a time
+///   (with `options.readsInBackground`, a few batches of rows made ahead on a second thread). A
 ///   cell that later contradicts its column's type keeps its own type, and the column gets one
 ///   warning.
 /// - Cells: typed by `options.typing` (numbers exact, with their raw text where it differs);
@@ -31,31 +32,27 @@ public final class CSVReader: TableSource {
     /// The file name as given, format `csv`.
     public let source: SourceInfo
     /// The encoding the input was read in.
-    public var encoding: TextEncoding { records.encoding }
+    public let encoding: TextEncoding
     /// The delimiter used, given or sniffed.
-    public var delimiter: UInt8 { records.delimiter }
+    public let delimiter: UInt8
     /// Warnings about ragged rows and cells that contradict their column's type.
     public private(set) var diagnostics: [Diagnostic] = []
     /// CSV reading repairs nothing; ragged rows are reported in `diagnostics`.
     public var repairs: [Repair] { [] }
 
-    /// Ragged rows reported one by one before they are only counted.
-    static let maximumRaggedRowWarnings = 100
-
-    private let records: CSVRecordReader
-    private let typing: CellTyping
     private let head: TableHead
     private var headHandedOut = false
     private var rowsEnded = false
+    /// Rows read ahead to type the columns, served first.
     private var lookahead: [PendingRow]
     private var lookaheadIndex = 0
-    private let lookaheadRowCount: Int
-    private let identifierColumns: [Bool]
-    /// The field count rows are measured against: the header's (the first row's without one).
-    private let expectedFieldCount: Int
-    private let columnTypes: [ColumnType]
-    private var contradictedColumns: Set<Int> = []
-    private var raggedRows = 0
+    private let readsInBackground: Bool
+    /// Makes the rows after the look-ahead; handed to `pump` when reading in the background.
+    private var producer: RowProducer?
+    private var pump: RowPump?
+    /// The batch from `pump` being served.
+    private var batch = RowPump.Batch(rows: [], diagnostics: [], error: nil, isLast: false)
+    private var batchIndex = 0
 
     /// A typed record not yet fitted to the columns.
     private struct PendingRow {
@@ -68,12 +65,13 @@ public final class CSVReader: TableSource {
     ///   - source: the bytes.
     ///   - name: the file name as given (`data/budget.csv`, `-` for stdin); the table id is its
     ///     base name without extension (`budget`, `stdin`).
-    ///   - options: delimiter, header, typing, limits and look-ahead.
+    ///   - options: delimiter, header, typing, limits, look-ahead and background reading.
     public init(source: ByteSource, name: String, options: CSVReadOptions = CSVReadOptions()) throws {
         self.source = SourceInfo(name: name, format: "csv")
-        typing = options.typing
+        readsInBackground = options.readsInBackground
         let records = try CSVRecordReader(source: source, options: options)
-        self.records = records
+        encoding = records.encoding
+        delimiter = records.delimiter
 
         var names: [String] = []
         var headerLine: Int?
@@ -84,7 +82,7 @@ public final class CSVReader: TableSource {
                 let field = record.field(index)
                 // Typed as an identifier, a field is always text: the header name.
                 guard let name = CellTyping.standard.cell(utf8: field, identifier: true) else {
-                    throw Self.invalidUTF8(in: field, fieldIndex: index, records: records)
+                    throw RowProducer.invalidUTF8(in: field, fieldIndex: index, records: records)
                 }
                 names.append(name.plainText)
             }
@@ -94,22 +92,19 @@ public final class CSVReader: TableSource {
         var pending: [PendingRow] = []
         var pendingBytes = 0
         while pending.count < options.lookaheadRows, pendingBytes < options.lookaheadBytes, try records.next() {
-            pending.append(PendingRow(cells: try Self.cells(of: records, identifiers: identifiers, typing: typing),
+            pending.append(PendingRow(cells: try RowProducer.cells(of: records, identifiers: identifiers, typing: options.typing),
                                       line: records.record.line))
             pendingBytes += records.record.byteCount
         }
         lookahead = pending
-        lookaheadRowCount = pending.count
-        identifierColumns = identifiers
-        expectedFieldCount = options.hasHeader ? names.count : (pending.first?.cells.count ?? 0)
+        let expectedFieldCount = options.hasHeader ? names.count : (pending.first?.cells.count ?? 0)
 
         // Width: the header, widened by look-ahead rows whose extra fields hold something.
-        var width = names.count
-        var types: [ColumnType] = []
+        var width = max(names.count, expectedFieldCount)
         for row in pending {
             if let last = row.cells.lastIndex(where: { !$0.isEmpty }) { width = max(width, last + 1) }
         }
-        if !options.hasHeader { width = max(width, expectedFieldCount) }
+        var types: [ColumnType] = []
         for column in 0..<width {
             var sawNumber = false
             var sawText = false
@@ -122,7 +117,6 @@ public final class CSVReader: TableSource {
             }
             types.append(sawText ? .text : (sawNumber ? .number : .empty))
         }
-        columnTypes = types
 
         let columnNames = (0..<width).map { $0 < names.count ? names[$0] : "column\($0 + 1)" }
         head = TableHead(
@@ -130,7 +124,13 @@ public final class CSVReader: TableSource {
             header: options.hasHeader ? [columnNames.enumerated().map { HeaderCell(text: $1, column: $0) }] : [],
             columns: zip(columnNames, types).map { Column(path: [$0], type: $1) },
             line: headerLine ?? pending.first?.line)
+        producer = RowProducer(records: records, typing: options.typing, identifiers: identifiers,
+                               columnNames: columnNames, columnTypes: types, expectedFieldCount: expectedFieldCount,
+                               expectationSource: options.hasHeader ? "header" : "first row",
+                               lookaheadRowCount: pending.count)
     }
+
+    deinit { pump?.cancel() }
 
     /// `budget` for `data/budget.csv`, `stdin` for `-`.
     static func tableID(forFileNamed name: String) -> String {
@@ -150,26 +150,109 @@ public final class CSVReader: TableSource {
     /// The next row, typed and fitted to the columns; `nil` at the end of the input.
     public func nextRow() throws -> Row? {
         guard headHandedOut, !rowsEnded else { return nil }
-        if lookaheadIndex < lookahead.count {
-            var cells = lookahead[lookaheadIndex].cells
-            let line = lookahead[lookaheadIndex].line
-            lookahead[lookaheadIndex].cells = []
-            lookaheadIndex += 1
-            if lookaheadIndex == lookahead.count {
-                lookahead = []
-                lookaheadIndex = 0
+        do {
+            if lookaheadIndex < lookahead.count, let producer {
+                var cells = lookahead[lookaheadIndex].cells
+                let line = lookahead[lookaheadIndex].line
+                lookahead[lookaheadIndex].cells = []
+                lookaheadIndex += 1
+                if lookaheadIndex == lookahead.count {
+                    lookahead = []
+                    lookaheadIndex = 0
+                }
+                try producer.fit(&cells, line: line)
+                diagnostics += producer.takeDiagnostics()
+                return Row(line: line, cells: cells)
             }
-            try fit(&cells, line: line)
-            return Row(line: line, cells: cells)
-        }
-        guard try records.next() else {
+            let row = readsInBackground ? try nextPumpedRow() : try nextProducedRow()
+            if row == nil { rowsEnded = true }
+            return row
+        } catch {
             rowsEnded = true
+            throw error
+        }
+    }
+
+    private func nextProducedRow() throws -> Row? {
+        guard let producer else { return nil }
+        defer { diagnostics += producer.takeDiagnostics() }
+        return try producer.nextRow()
+    }
+
+    private func nextPumpedRow() throws -> Row? {
+        while batchIndex == batch.rows.count {
+            if batch.isLast {
+                if let error = batch.error { throw error }
+                return nil
+            }
+            if pump == nil, let producer {
+                pump = RowPump(producer: producer)
+                self.producer = nil
+            }
+            guard let pump else { return nil }
+            batch = pump.next()
+            batchIndex = 0
+            diagnostics += batch.diagnostics
+        }
+        batchIndex += 1
+        return batch.rows[batchIndex - 1]
+    }
+}
+
+/// Makes the rows after the look-ahead from the records: typed, checked against the column
+/// types, fitted to the columns, with a warning for each change. Used in line or on the
+/// background thread of a `RowPump`, never both at once.
+final class RowProducer {
+    /// Ragged rows reported one by one before they are only counted.
+    static let maximumRaggedRowWarnings = 100
+
+    private let records: CSVRecordReader
+    private let typing: CellTyping
+    private let identifiers: [Bool]
+    private let columnNames: [String]
+    private let columnTypes: [ColumnType]
+    /// The field count rows are measured against: the header's (the first row's without one).
+    private let expectedFieldCount: Int
+    /// `header` or `first row`, for messages.
+    private let expectationSource: String
+    private let lookaheadRowCount: Int
+    private var contradictedColumns: Set<Int> = []
+    private var raggedRows = 0
+    private var ended = false
+    /// Diagnostics made since `takeDiagnostics()` was last called.
+    private var diagnostics: [Diagnostic] = []
+
+    init(records: CSVRecordReader, typing: CellTyping, identifiers: [Bool], columnNames: [String],
+         columnTypes: [ColumnType], expectedFieldCount: Int, expectationSource: String, lookaheadRowCount: Int) {
+        self.records = records
+        self.typing = typing
+        self.identifiers = identifiers
+        self.columnNames = columnNames
+        self.columnTypes = columnTypes
+        self.expectedFieldCount = expectedFieldCount
+        self.expectationSource = expectationSource
+        self.lookaheadRowCount = lookaheadRowCount
+    }
+
+    /// Bytes of the record read last (for batching by size).
+    var lastRecordBytes: Int { records.record.byteCount }
+
+    func takeDiagnostics() -> [Diagnostic] {
+        defer { diagnostics = [] }
+        return diagnostics
+    }
+
+    /// The next row after the look-ahead, or `nil` at the end of the input.
+    func nextRow() throws -> Row? {
+        guard !ended else { return nil }
+        guard try records.next() else {
+            ended = true
             if raggedRows > Self.maximumRaggedRowWarnings {
                 diagnostics.append(Diagnostic(.warning, "\(raggedRows - Self.maximumRaggedRowWarnings) more ragged rows were padded or trimmed as above"))
             }
             return nil
         }
-        var cells = try Self.cells(of: records, identifiers: identifierColumns, typing: typing)
+        var cells = try Self.cells(of: records, identifiers: identifiers, typing: typing)
         let line = records.record.line
         noteContradictions(cells, line: line)
         try fit(&cells, line: line)
@@ -177,7 +260,7 @@ public final class CSVReader: TableSource {
     }
 
     /// The typed cells of the current record.
-    private static func cells(of records: CSVRecordReader, identifiers: [Bool], typing: CellTyping) throws -> [Cell] {
+    static func cells(of records: CSVRecordReader, identifiers: [Bool], typing: CellTyping) throws -> [Cell] {
         let record = records.record
         var cells: [Cell] = []
         cells.reserveCapacity(max(identifiers.count, record.fieldCount))
@@ -192,7 +275,7 @@ public final class CSVReader: TableSource {
         return cells
     }
 
-    private static func invalidUTF8(in field: UnsafeBufferPointer<UInt8>, fieldIndex: Int, records: CSVRecordReader) -> FormatError {
+    static func invalidUTF8(in field: UnsafeBufferPointer<UInt8>, fieldIndex: Int, records: CSVRecordReader) -> FormatError {
         let offset = TextDecoding.firstInvalidUTF8Offset(field) ?? 0
         return FormatError(line: records.line(ofField: fieldIndex, offset: offset),
                            "invalid UTF-8 (the start of the input read as UTF-8; convert the file or check its encoding)")
@@ -200,8 +283,8 @@ public final class CSVReader: TableSource {
 
     /// Fits a row's cells to the columns: a short row padded, empty extra fields dropped, each
     /// change a warning.
-    private func fit(_ cells: inout [Cell], line: Int) throws {
-        let width = head.columns.count
+    func fit(_ cells: inout [Cell], line: Int) throws {
+        let width = columnNames.count
         let fieldCount = cells.count
         if fieldCount != expectedFieldCount { noteRaggedRow(fieldCount: fieldCount, line: line, width: width) }
         if fieldCount < width {
@@ -218,10 +301,10 @@ public final class CSVReader: TableSource {
         raggedRows += 1
         guard raggedRows <= Self.maximumRaggedRowWarnings else { return }
         let expected = expectedFieldCount
-        var message = "the row has \(fieldCount) field\(fieldCount == 1 ? "" : "s") where the \(head.header.isEmpty ? "first row" : "header") has \(expected)"
+        var message = "the row has \(fieldCount) field\(fieldCount == 1 ? "" : "s") where the \(expectationSource) has \(expected)"
         let kept = min(fieldCount, width) - expected
-        if kept == 1 { message += "; the extra field is kept in the added column \(head.columns[expected].name)" }
-        if kept > 1 { message += "; the extra fields are kept in the added columns \(head.columns[expected].name)–\(head.columns[expected + kept - 1].name)" }
+        if kept == 1 { message += "; the extra field is kept in the added column \(columnNames[expected])" }
+        if kept > 1 { message += "; the extra fields are kept in the added columns \(columnNames[expected])–\(columnNames[expected + kept - 1])" }
         let dropped = fieldCount - width
         if dropped > 0 { message += "; \(dropped) empty extra field\(dropped == 1 ? " was" : "s were") dropped" }
         if fieldCount < width { message += "; padded with empty cells" }
@@ -239,7 +322,7 @@ public final class CSVReader: TableSource {
             guard contradicts, !contradictedColumns.contains(index) else { continue }
             contradictedColumns.insert(index)
             let found = cell.number == nil ? "text" : "a number"
-            diagnostics.append(Diagnostic(.warning, line: line, "column \(head.columns[index].name) was typed \(columnTypes[index].rawValue) from the first \(lookaheadRowCount) rows, but this row holds \(found) there"))
+            diagnostics.append(Diagnostic(.warning, line: line, "column \(columnNames[index]) was typed \(columnTypes[index].rawValue) from the first \(lookaheadRowCount) rows, but this row holds \(found) there"))
         }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import TableModel
 import XCTest
 @testable import CSVFormat
@@ -236,10 +237,10 @@ final class CSVReaderTests: XCTestCase {
     }
 
     func testRaggedRowWarningsAreCappedWithACount() throws {
-        let text = "a,b\n" + String(repeating: "1\n", count: CSVReader.maximumRaggedRowWarnings + 5)
+        let text = "a,b\n" + String(repeating: "1\n", count: RowProducer.maximumRaggedRowWarnings + 5)
         let (document, reader) = try readCSV(text)
-        XCTAssertEqual(document.tables[0].rows.count, CSVReader.maximumRaggedRowWarnings + 5)
-        XCTAssertEqual(reader.diagnostics.count, CSVReader.maximumRaggedRowWarnings + 1)
+        XCTAssertEqual(document.tables[0].rows.count, RowProducer.maximumRaggedRowWarnings + 5)
+        XCTAssertEqual(reader.diagnostics.count, RowProducer.maximumRaggedRowWarnings + 1)
         XCTAssertTrue(reader.diagnostics.last?.message.hasPrefix("5 more ragged rows") ?? false)
     }
 
@@ -330,6 +331,51 @@ final class CSVReaderTests: XCTestCase {
         XCTAssertEqual(last.cells[2], .number(ExactDecimal("199999.50")!))
         XCTAssertEqual(last.line, 1 + rowCount + rowCount / 1000)
         XCTAssertTrue(reader.diagnostics.isEmpty)
+    }
+
+    // MARK: Background reading
+
+    /// With a look-ahead of one row nearly every row comes through the background thread:
+    /// rows, diagnostics and errors are those of reading in line, in the same order.
+    func testBackgroundReadingGivesWhatReadingInLineGives() throws {
+        var many = "a,b,amount\n"
+        for index in 0..<3_000 {
+            many += index % 97 == 0 ? "\(index)\n" : "\(index),\"x\ny\",\(index).25\n"
+        }
+        let inputs = ["a,b\n1,2\n3\n4,5,,\n6,7\nx,8\n", many, many + "1,2,3,4\n", many + "\"open\n",
+                      "n\n1\n2\nthree\n4\n", "a\n"]
+        for input in inputs {
+            var results: [String] = []
+            for background in [false, true] {
+                var options = CSVReadOptions(lookaheadRows: 1, readsInBackground: background)
+                options.blockSize = 1 << 12
+                let reader = try CSVReader(source: MemoryByteSource(Array(input.utf8)), name: "t.csv", options: options)
+                var rows: [Row] = []
+                var outcome = "end"
+                do {
+                    while try reader.nextTable() != nil {
+                        while let row = try reader.nextRow() { rows.append(row) }
+                    }
+                } catch {
+                    outcome = "\(error)"
+                }
+                results.append("\(rows)|\(reader.diagnostics)|\(outcome)")
+            }
+            XCTAssertEqual(results[0], results[1], String(input.prefix(40)))
+        }
+    }
+
+    /// A reader dropped in the middle of a long input stops its thread and returns.
+    func testAbandonedReaderStopsItsBackgroundThread() throws {
+        let source = GeneratedSource(header: "n\n", rows: 10_000_000) { "\($0)\n" }
+        var reader: CSVReader? = try CSVReader(source: source, name: "endless.csv", options: CSVReadOptions(lookaheadRows: 10))
+        _ = try reader?.nextTable()
+        for _ in 0..<5_000 { XCTAssertNotNil(try reader?.nextRow()) }
+        reader = nil
+        let produced = source.producedBytes
+        XCTAssertLessThan(produced, 10 << 20, "the thread stayed a few batches ahead")
+        Thread.sleep(forTimeInterval: 0.05)
+        XCTAssertEqual(source.producedBytes, produced, "nothing is read after the reader is gone")
     }
 }
 
