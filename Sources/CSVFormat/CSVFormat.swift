@@ -50,7 +50,7 @@ public struct CSVReadOptions: Hashable, Sendable {
     /// Field, record and field-count bounds.
     public var limits: CSVLimits
     /// Rows read ahead, before the first row is handed out, to type the columns and to find rows
-    /// longer than the header (default 1,000). The look-ahead also stops after
+    /// longer than the header (default 1,000; at least 1). The look-ahead also stops after
     /// `lookaheadBytes` bytes of fields, so that it stays small whatever the rows.
     public var lookaheadRows: Int
     /// Bytes of fields read ahead at most (default 8 MiB).

@@ -91,7 +91,7 @@ public final class CSVReader: TableSource {
 
         var pending: [PendingRow] = []
         var pendingBytes = 0
-        while pending.count < options.lookaheadRows, pendingBytes < options.lookaheadBytes, try records.next() {
+        while pending.count < max(options.lookaheadRows, 1), pendingBytes < options.lookaheadBytes, try records.next() {
             pending.append(PendingRow(cells: try RowProducer.cells(of: records, identifiers: identifiers, typing: options.typing),
                                       line: records.record.line))
             pendingBytes += records.record.byteCount

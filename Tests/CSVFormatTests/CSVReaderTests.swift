@@ -150,6 +150,14 @@ final class CSVReaderTests: XCTestCase {
         XCTAssertEqual(table.rows.map(\.line), [1, 2])
     }
 
+    func testALookaheadOfZeroRowsStillReadsOne() throws {
+        let options = CSVReadOptions(hasHeader: false, lookaheadRows: 0)
+        let (document, reader) = try readCSV("1,x\n2,y\n", options: options)
+        XCTAssertEqual(document.tables[0].columns.map(\.type), [.number, .text])
+        XCTAssertEqual(rowTexts(document.tables[0]), [["1", "x"], ["2", "y"]])
+        XCTAssertEqual(reader.diagnostics, [])
+    }
+
     func testColumnTypesComeFromTheLookahead() throws {
         let table = try readCSV("n,t,e,mixed\n1,a,,1\n2.50,b,,x\n").document.tables[0]
         XCTAssertEqual(table.columns.map(\.type), [.number, .text, .empty, .text])
