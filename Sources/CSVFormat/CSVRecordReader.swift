@@ -52,7 +52,7 @@ final class CSVRecordReader {
         }
         if let base = chunk.baseAddress, let nul = memchr(base, 0, chunk.count) {
             let offset = UnsafeRawPointer(nul) - UnsafeRawPointer(base)
-            throw FormatError(line: TextDecoding.line(ofOffset: offset, in: chunk), "a NUL byte: this is binary data, not CSV text")
+            throw FormatError(line: TextDecoding.line(ofOffset: offset, in: chunk), "a NUL byte: binary data or UTF-16 without a byte order mark, not CSV text")
         }
         delimiter = options.delimiter ?? DelimiterSniffer.sniff(chunk, isComplete: sourceEnded, limits: options.limits)
         scanner = CSVScanner(delimiter: delimiter, limits: options.limits)

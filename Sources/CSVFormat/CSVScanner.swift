@@ -131,9 +131,6 @@ struct CSVScanner {
         self.limits = limits
     }
 
-    /// True between records: no field has started since the last record ended.
-    var isBetweenRecords: Bool { state == .recordStart }
-
     /// Scans `input` from `position`, adding to `record`. Returns true when a record has ended
     /// (`position` is then just after its terminator); false when the input is used up and the
     /// record, if one started, continues in the next block. A new record clears `record` first.
