@@ -42,6 +42,7 @@ final class CSVRecordReader {
         let first = UnsafeBufferPointer(start: storage.pointer, count: filled)
         let (encoding, bomLength) = TextDecoding.detect(UnsafeRawBufferPointer(first), isComplete: sourceEnded)
         self.encoding = encoding
+        // A scanner at line 1 places errors of the first block; the delimiter is set below.
         scanner = CSVScanner(delimiter: delimiter, limits: options.limits)
         if encoding == .utf8 {
             transcoder = nil
