@@ -57,7 +57,8 @@ public struct CSVReadOptions: Hashable, Sendable {
     public var lookaheadBytes: Int
     /// Scan and type the rows after the look-ahead on a second thread, a few batches (of at
     /// most 512 rows or 1 MiB) ahead of the caller, so that reading overlaps with writing
-    /// (default true). The `ByteSource` is then read from that thread.
+    /// (default true; ignored on a machine with one core). The `ByteSource` is then read from
+    /// that thread.
     public var readsInBackground: Bool
     /// Bytes read from the source at a time; the first block decides the encoding and the
     /// delimiter. Tests make it small to cut records at every byte.

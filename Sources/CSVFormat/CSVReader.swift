@@ -1,3 +1,4 @@
+import Foundation
 import TableModel
 
 /// Reads one table from CSV or TSV bytes as a stream of typed rows.
@@ -68,7 +69,7 @@ public final class CSVReader: TableSource {
     ///   - options: delimiter, header, typing, limits, look-ahead and background reading.
     public init(source: ByteSource, name: String, options: CSVReadOptions = CSVReadOptions()) throws {
         self.source = SourceInfo(name: name, format: "csv")
-        readsInBackground = options.readsInBackground
+        readsInBackground = options.readsInBackground && ProcessInfo.processInfo.activeProcessorCount > 1
         let records = try CSVRecordReader(source: source, options: options)
         encoding = records.encoding
         delimiter = records.delimiter
