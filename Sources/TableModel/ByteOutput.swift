@@ -41,6 +41,12 @@ public final class ByteWriter {
         if buffer.count >= blockSize { try flush() }
     }
 
+    /// Appends bytes held in memory: the fast path (not generic, so no dispatch per call).
+    public func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= blockSize { try flush() }
+    }
+
     public func append<Bytes: Sequence>(contentsOf bytes: Bytes) throws where Bytes.Element == UInt8 {
         buffer.append(contentsOf: bytes)
         if buffer.count >= blockSize { try flush() }

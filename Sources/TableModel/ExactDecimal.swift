@@ -57,12 +57,21 @@ public struct ExactDecimal: Hashable, Sendable, CustomStringConvertible {
     /// integer digits (optionally grouped by commas in threes), an optional `.` and fraction digits.
     /// Leading zeros (`020101`) and more than 38 significant digits are not numbers.
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, options: ParseOptions = .lenient) -> ExactDecimal? {
+        parseNotingForm(bytes, options: options)?.value
+    }
+
+    /// `parse`, also saying whether the bytes were already the canonical text (then a reader
+    /// keeps no raw text). One pass over the digits; the text is made once.
+    static func parseNotingForm(_ bytes: UnsafeBufferPointer<UInt8>,
+                                options: ParseOptions) -> (value: ExactDecimal, isCanonical: Bool)? {
         var start = 0
         var end = bytes.count
         guard end > 0 else { return nil }
         var negative = false
+        var signIsCanonical = true
         if options.allowsParenthesesNegative, bytes[0] == 0x28, bytes[end - 1] == 0x29 {  // ( … )
             negative = true
+            signIsCanonical = false
             start = 1
             end -= 1
             guard start < end else { return nil }
@@ -70,17 +79,21 @@ public struct ExactDecimal: Hashable, Sendable, CustomStringConvertible {
             negative = true
             start = 1
         } else if bytes[0] == 0x2B {  // +
+            signIsCanonical = false
             start = 1
         } else if end >= 3, bytes[0] == 0xE2, bytes[1] == 0x88, bytes[2] == 0x92 {  // U+2212 minus
             negative = true
+            signIsCanonical = false
             start = 3
         }
         guard start < end else { return nil }
 
         // Integer part, with separators validated: first group 1–3 digits, then groups of exactly 3.
+        // Significant digits are counted on the way: from the first non-zero digit on.
         var integerDigits = 0
         var groupLength = 0
         var sawSeparator = false
+        var significant = 0
         var index = start
         while index < end {
             let byte = bytes[index]
@@ -88,6 +101,7 @@ public struct ExactDecimal: Hashable, Sendable, CustomStringConvertible {
                 integerDigits += 1
                 groupLength += 1
                 if sawSeparator && groupLength > 3 { return nil }
+                if byte != 0x30 || significant > 0 { significant += 1 }
             } else if byte == 0x2C {  // ,
                 guard options.allowsThousandsSeparators, groupLength > 0 else { return nil }
                 if sawSeparator ? groupLength != 3 : groupLength > 3 { return nil }
@@ -105,7 +119,10 @@ public struct ExactDecimal: Hashable, Sendable, CustomStringConvertible {
             guard bytes[index] == 0x2E else { return nil }  // .
             index += 1
             let fractionStart = index
-            while index < end, bytes[index] >= 0x30, bytes[index] <= 0x39 { index += 1 }
+            while index < end, bytes[index] >= 0x30, bytes[index] <= 0x39 {
+                if bytes[index] != 0x30 || significant > 0 { significant += 1 }
+                index += 1
+            }
             guard index == end else { return nil }
             fractionDigits = index - fractionStart
             guard fractionDigits > 0 else { return nil }
@@ -115,18 +132,12 @@ public struct ExactDecimal: Hashable, Sendable, CustomStringConvertible {
         }
         // A leading zero followed by more integer digits is an identifier (020101), not a number.
         if integerDigits > 1, bytes[start] == 0x30 { return nil }
-
-        // Significant digits: from the first non-zero digit to the end.
-        var significant = 0
-        var seenNonZero = false
-        for position in start..<end {
-            let byte = bytes[position]
-            guard byte >= 0x30 && byte <= 0x39 else { continue }
-            if byte != 0x30 { seenNonZero = true }
-            if seenNonZero { significant += 1 }
-        }
         guard significant <= maximumSignificantDigits else { return nil }
 
+        if signIsCanonical && !sawSeparator && integerDigits > 0 {
+            // Already canonical: the text is the bytes.
+            return (ExactDecimal(canonical: String(decoding: bytes, as: UTF8.self), scale: fractionDigits), true)
+        }
         var canonical = [UInt8]()
         canonical.reserveCapacity(integerDigits + fractionDigits + 3)
         if negative { canonical.append(0x2D) }
@@ -141,7 +152,7 @@ public struct ExactDecimal: Hashable, Sendable, CustomStringConvertible {
             canonical.append(0x2E)
             canonical.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[(end - fractionDigits)..<end]))
         }
-        return ExactDecimal(canonical: String(decoding: canonical, as: UTF8.self), scale: fractionDigits)
+        return (ExactDecimal(canonical: String(decoding: canonical, as: UTF8.self), scale: fractionDigits), false)
     }
 
     public var description: String { text }

@@ -101,27 +101,31 @@ public enum TextDecoding {
     }
 }
 
-/// Converts a stream of bytes in one encoding to UTF-8 chunk by chunk (through iconv), keeping a
-/// sequence cut between chunks for the next call.
+/// Converts a stream of bytes in one encoding to another (UTF-8 unless told otherwise) chunk by
+/// chunk through iconv, keeping a sequence cut between chunks for the next call.
 public final class Transcoder {
+    /// The encoding of the input.
     public let encoding: TextEncoding
+    /// The encoding of the output.
+    public let target: TextEncoding
     private let handle: iconv_t
     private var pending: [UInt8] = []
     /// Bytes consumed so far, for error offsets.
     public private(set) var consumed = 0
 
-    public init(from encoding: TextEncoding) throws {
+    public init(from encoding: TextEncoding, to target: TextEncoding = .utf8) throws {
         self.encoding = encoding
-        let opened = iconv_open("UTF-8", encoding.rawValue)
+        self.target = target
+        let opened = iconv_open(target.rawValue, encoding.rawValue)
         guard let handle = opened, Int(bitPattern: handle) != -1 else {
-            throw FormatError("cannot convert from \(encoding.rawValue): iconv has no converter")
+            throw FormatError("cannot convert from \(encoding.rawValue) to \(target.rawValue): iconv has no converter")
         }
         self.handle = handle
     }
 
     deinit { iconv_close(handle) }
 
-    /// The UTF-8 for `chunk`. With `isFinal`, an incomplete sequence at the end is an error.
+    /// The converted bytes for `chunk`. With `isFinal`, an incomplete sequence at the end is an error.
     /// Throws a `FormatError` whose place is the byte offset of the first bad byte.
     public func convert(_ chunk: [UInt8], isFinal: Bool) throws -> [UInt8] {
         var input = pending
@@ -159,7 +163,9 @@ public final class Transcoder {
                 pending = Array(input[inputOffset...])
                 inputOffset = input.count
             default:  // EILSEQ
-                throw FormatError(place: "byte \(consumed + inputOffset)", "bytes that are neither UTF-8 nor \(encoding.rawValue)")
+                let problem = target == .utf8 ? "bytes that are neither UTF-8 nor \(encoding.rawValue)"
+                    : "text that \(target.rawValue) cannot encode"
+                throw FormatError(place: "byte \(consumed + inputOffset)", problem)
             }
         }
         consumed += input.count - pending.count

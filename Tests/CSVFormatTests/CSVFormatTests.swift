@@ -1,6 +1,0 @@
-import XCTest
-@testable import CSVFormat
-
-final class CSVFormatModuleTests: XCTestCase {
-    func testModuleLoads() {}
-}
