@@ -1,3 +1,4 @@
+import CSVFormat
 import JSONFormat
 import MarkdownFormat
 import OOXML
@@ -13,6 +14,10 @@ enum FormatRegistry {
         case .json:
             let bytes = try FileByteSource(path: path).readAll(limit: wholeDocumentLimit)
             return DocumentSource(try TabconvJSONReader.read(bytes, name: displayName(path)))
+        case .csv, .tsv:
+            var readOptions = CSVReadOptions()
+            readOptions.delimiter = options.delimiter ?? (format == .tsv ? 0x09 : nil)
+            return try CSVReader(source: try FileByteSource(path: path), name: displayName(path), options: readOptions)
         case .xlsx:
             guard path != "-" else { throw UsageError("XLSX cannot be read from standard input: give a file") }
             var readOptions = XLSXReadOptions()
@@ -33,6 +38,11 @@ enum FormatRegistry {
             return JSONLinesWriter(output: output, options: JSONWriteOptions(numbersAsStrings: options.jsonNumbersAsStrings))
         case .markdown:
             return MarkdownWriter(output: output)
+        case .csv, .tsv:
+            let delimiter = options.delimiter ?? (format == .tsv ? 0x09 : 0x2C)
+            return CSVWriter(output: output, options: CSVWriteOptions(
+                delimiter: delimiter, bom: options.byteOrderMark, encoding: options.csvEncoding,
+                keepNumberFormat: options.keepNumberFormat))
         default:
             throw UsageError("tabconv cannot write \(format.rawValue)")
         }
