@@ -102,6 +102,12 @@ struct TableChecker {
         let skippedBefore = skipped.count
         checkRows()
         checkColumns()
+        // In the order of the table: by the row, then the column, of the stated cell.
+        let derived = identities[before...].enumerated().sorted {
+            ($0.element.statedCell.row, $0.element.statedCell.column, $0.offset)
+                < ($1.element.statedCell.row, $1.element.statedCell.column, $1.offset)
+        }
+        identities.replaceSubrange(before..., with: derived.map(\.element))
         if identities.count == before && skipped.count == skippedBefore {
             skip("", reason: "no total row or total column states an identity", lines: [])
         }

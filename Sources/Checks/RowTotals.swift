@@ -255,21 +255,27 @@ private struct PanelWalk {
 
     private mutating func close(row: Int, level: Int, label: String, in checker: inout TableChecker) {
         let blockStart = (pending.lastIndex { $0.level >= level }).map { $0 + 1 } ?? 0
-        let block = Array(pending[blockStart...])
-        var candidates = [block.filter { !$0.isGroupLabel }.map(\.row)]
-        // A 小计 may close only the rows under the last group heading of its block.
-        if level == 1, let heading = block.lastIndex(where: { $0.isGroupLabel }) {
-            let underHeading = block[(heading + 1)...].filter { !$0.isGroupLabel }.map(\.row)
-            if underHeading != candidates[0] { candidates.append(underHeading) }
+        // Rows without amounts count as zero parts; a group heading that opens the block does not.
+        func rows(from start: Int) -> [Int] {
+            pending[start...].enumerated().filter { !($0.offset == 0 && start != blockStart) }.map(\.element.row)
+        }
+        // Where the closed rows begin: after the previous closing row of this level or above; a
+        // 小计 may instead close only the rows under the last group heading of that block.
+        var starts = [blockStart]
+        if level == 1, let heading = pending[blockStart...].lastIndex(where: { $0.isGroupLabel }) {
+            starts.append(heading)
         }
         var chosen: [Identity] = []
+        var chosenStart = blockStart
         var textRows = false
-        for (index, rows) in candidates.enumerated() {
+        for start in starts {
             var outcomes: [Identity] = []
             textRows = false
             for column in panel.amountColumns {
                 let stated = CellPosition(row: row, column: column)
-                let parts = rows.map { (position: CellPosition(row: $0, column: column), label: rowName($0, checker: checker)) }
+                let parts = rows(from: start).map {
+                    (position: CellPosition(row: $0, column: column), label: rowName($0, checker: checker))
+                }
                 let subject = "\(rowName(row, label: label, checker: checker)) column \(checker.columnName(column))"
                 switch checker.evaluate(.columnTotal, subject: subject, stated: stated, parts: parts) {
                 case .identity(let identity): outcomes.append(identity)
@@ -277,17 +283,20 @@ private struct PanelWalk {
                 case .nothingStated: break
                 }
             }
-            // The block since the previous closing row is the reading unless only the rows under
-            // the group heading add up.
-            if index == 0 || outcomes.allSatisfy({ $0.status == .held }) { chosen = outcomes }
-            if outcomes.allSatisfy({ $0.status == .held }) { break }
+            // The whole block is the reading unless only the rows under the heading add up.
+            let holds = outcomes.allSatisfy { $0.status == .held }
+            if start == blockStart || holds {
+                chosen = outcomes
+                chosenStart = start
+            }
+            if holds { break }
         }
         checker.identities += chosen
         if textRows {
             checker.skip(rowName(row, label: label, checker: checker), reason: "the total row holds text in an amount column",
                          lines: checker.line(ofRow: row).map { [$0] } ?? [])
         }
-        pending.removeSubrange(blockStart...)
+        pending.removeSubrange(chosenStart...)
         pending.append(Entry(row: row, level: level))
         if level == 3 { grandTotalRows.append(row) }
     }
