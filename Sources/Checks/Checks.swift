@@ -81,6 +81,8 @@ struct TableChecker {
     let table: Table
     let tableIndex: Int
     let tolerance: Decimal
+    /// The columns in which some row holds a number.
+    let columnsWithNumbers: Set<Int>
     var identities: [Identity] = []
     var skipped: [SkippedIdentity] = []
 
@@ -88,13 +90,17 @@ struct TableChecker {
         self.table = table
         self.tableIndex = tableIndex
         self.tolerance = tolerance
+        var columns = Set<Int>()
+        for row in table.rows {
+            for (column, cell) in row.cells.enumerated() where cell.number != nil { columns.insert(column) }
+        }
+        columnsWithNumbers = columns
     }
 
     var tableID: String { table.head.id.isEmpty ? table.head.title : table.head.id }
 
     mutating func run() {
-        let hasAmounts = table.rows.contains { row in row.cells.contains { $0.number != nil } }
-        guard hasAmounts else {
+        guard !columnsWithNumbers.isEmpty else {
             skip("", reason: "the table holds no amounts", lines: [])
             return
         }
@@ -128,8 +134,11 @@ struct TableChecker {
         column < table.head.columns.count ? table.head.columns[column].name : "column \(column + 1)"
     }
 
-    func columnType(_ column: Int) -> ColumnType {
-        column < table.head.columns.count ? table.head.columns[column].type : .empty
+    /// True for a column of amounts: typed number or empty, or holding numbers among text cells
+    /// (a `n/a` does not make an amount column a label column).
+    func isAmountColumn(_ column: Int) -> Bool {
+        if columnsWithNumbers.contains(column) { return true }
+        return column < table.head.columns.count && table.head.columns[column].type != .text
     }
 
     /// The number of columns: the header's, or the widest row's when there is no header.

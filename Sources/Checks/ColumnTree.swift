@@ -52,7 +52,7 @@ extension TableChecker {
     }
 
     private func role(of node: ColumnTree.Node) -> Role {
-        if let column = node.column, columnType(column) == .text { return .label }
+        if let column = node.column, !isAmountColumn(column) { return .label }
         if Labels.isOfWhich(node.label) { return .ofWhich }
         if Labels.isComparison(node.label) { return .comparison }
         if let column = node.column, Labels.isTotalColumn(node.label) { return .total(column: column) }
@@ -64,7 +64,7 @@ extension TableChecker {
     private func columnsSummed(by index: Int, in tree: ColumnTree) -> Result<[Int], SumFailure> {
         let node = tree.nodes[index]
         if let column = node.column {
-            return .success(columnType(column) == .text ? [] : [column])
+            return .success(isAmountColumn(column) ? [column] : [])
         }
         let roles = node.children.map { role(of: tree.nodes[$0]) }
         let totals = roles.compactMap { if case .total(let column) = $0 { return column } else { return nil } }
@@ -150,7 +150,7 @@ extension TableChecker {
         let formula = partNames.count <= 4
             ? partNames.joined(separator: " + ")
             : "sum of \(partNames.count) columns (\(partNames[0]) … \(partNames[partNames.count - 1]))"
-        let firstAmount = (0..<columnCount).first { columnType($0) != .text } ?? columnCount
+        let firstAmount = (0..<columnCount).first(where: isAmountColumn) ?? columnCount
         let labelColumns = Array(0..<firstAmount)
         var textRows: [Int] = []
         var count = 0

@@ -15,7 +15,7 @@ extension TableChecker {
         var runs: [Panel] = []
         var current = Panel(labelColumns: [], amountColumns: [])
         for column in 0..<columnCount {
-            if columnType(column) == .text {
+            if !isAmountColumn(column) {
                 if !current.amountColumns.isEmpty {
                     runs.append(current)
                     current = Panel(labelColumns: [], amountColumns: [])
@@ -26,15 +26,15 @@ extension TableChecker {
             }
         }
         if !current.labelColumns.isEmpty || !current.amountColumns.isEmpty { runs.append(current) }
-        let withNumbers = runs.filter { !$0.labelColumns.isEmpty && $0.amountColumns.contains { columnType($0) == .number } }
+        let withNumbers = runs.filter { !$0.labelColumns.isEmpty && $0.amountColumns.contains { columnsWithNumbers.contains($0) } }
         if withNumbers.count >= 2, withNumbers.count == runs.filter({ !$0.amountColumns.isEmpty }).count,
            panelsAreSides(withNumbers) {
             return (withNumbers, true)
         }
-        let firstAmount = (0..<columnCount).first { columnType($0) != .text } ?? columnCount
+        let firstAmount = (0..<columnCount).first(where: isAmountColumn) ?? columnCount
         let leading = (0..<firstAmount).map { $0 }
-        let labels = leading.isEmpty ? (0..<columnCount).filter { columnType($0) == .text } : leading
-        let amounts = (0..<columnCount).filter { columnType($0) != .text }
+        let labels = leading.isEmpty ? (0..<columnCount).filter { !isAmountColumn($0) } : leading
+        let amounts = (0..<columnCount).filter(isAmountColumn)
         return ([Panel(labelColumns: labels, amountColumns: amounts)], false)
     }
 
