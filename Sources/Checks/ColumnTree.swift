@@ -96,32 +96,54 @@ extension TableChecker {
         deriveRowTotals(under: ColumnTree.root, in: tree)
     }
 
+    /// Derives the row totals a group states, then those of its subgroups. A total's addends are
+    /// its siblings in the same unbroken run of amount columns: a label column ends the run (the
+    /// amounts of a project table's indicator columns are not parts of its 项目总额).
     private mutating func deriveRowTotals(under index: Int, in tree: ColumnTree) {
         let node = tree.nodes[index]
         let children = node.children.map { (index: $0, node: tree.nodes[$0]) }
         let roles = children.map { role(of: $0.node) }
-        let totals = zip(children, roles).compactMap { child, role -> (name: String, column: Int)? in
-            if case .total(let column) = role { return (columnName(column), column) }
-            return nil
-        }
         defer {
             for child in children where child.node.column == nil { deriveRowTotals(under: child.index, in: tree) }
         }
+        var runStart = 0
+        while runStart < children.count {
+            if case .label = roles[runStart] {
+                runStart += 1
+                continue
+            }
+            var runEnd = runStart
+            while runEnd + 1 < children.count {
+                if case .label = roles[runEnd + 1] { break }
+                runEnd += 1
+            }
+            deriveRowTotal(among: Array(Array(zip(children, roles))[runStart...runEnd]), groupLabel: node.label, in: tree)
+            runStart = runEnd + 1
+        }
+    }
+
+    /// The row total stated by a run of sibling columns, if one of them is a total column.
+    private mutating func deriveRowTotal(among siblings: [((index: Int, node: ColumnTree.Node), Role)],
+                                         groupLabel: String, in tree: ColumnTree) {
+        let totals = siblings.compactMap { _, role -> (name: String, column: Int)? in
+            if case .total(let column) = role { return (columnName(column), column) }
+            return nil
+        }
         guard let total = totals.first else { return }
-        let groupName = index == ColumnTree.root ? "the table" : node.label
         guard totals.count == 1 else {
+            let place = groupLabel.isEmpty ? "side by side" : "under \(groupLabel)"
             skip(totals.map(\.name).joined(separator: ", "),
-                 reason: "several total columns under \(groupName): which sums which is not stated", lines: [])
+                 reason: "several total columns \(place): which sums which is not stated", lines: [])
             return
         }
-        if let comparison = zip(children, roles).first(where: { if case .comparison = $0.1 { return true } else { return false } }) {
+        if let comparison = siblings.first(where: { if case .comparison = $0.1 { return true } else { return false } }) {
             skip(total.name, reason: "its sibling \(comparison.0.node.label) is a rate or a change: the group states a comparison, not a sum",
                  lines: [])
             return
         }
         var partColumns: [Int] = []
         var ofWhich: [String] = []
-        for (child, role) in zip(children, roles) {
+        for (child, role) in siblings {
             switch role {
             case .label, .total, .comparison: continue
             case .ofWhich: ofWhich.append(child.node.label)

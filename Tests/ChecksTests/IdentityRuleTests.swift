@@ -166,3 +166,18 @@ final class IdentityRuleTests: XCTestCase {
         XCTAssertTrue(Labels.isOfWhich("of which: IT"))
     }
 }
+
+extension IdentityRuleTests {
+    func testIndicatorAmountsAfterLabelColumnsAreNotPartsOfTheProjectTotal() {
+        // Modelled on table 12: 项目总额 | 其中：财政资金, 其他资金 | 绩效目标 … | 本年绩效指标值 (numbers and text).
+        let table = TableBuilding.table("预算表12", paths: [["项目名称"], ["项目总额"], ["其中：", "财政资金"], ["其中：", "其他资金"],
+                                                         ["绩效目标"], ["三级指标"], ["本年绩效指标值"], ["绩效度量单位"]], rows: [
+            (222, "北京市政府门户网站运维\t1744.971890\t1744.971890\t\t目标1\t\t\t"),
+            (223, "\t\t\t\t\t热点专题上线时限\t24\t小时"),
+            (247, "\t\t\t\t\t国内各类政府网站评估名列前茅\t排名前三\t"),
+        ])
+        let report = Checks.run(TableBuilding.document([table]))
+        XCTAssertEqual(report.identities.count, 0)
+        XCTAssertEqual(report.skipped.map(\.reason), ["its sibling columns (其中：) are “of which” subsets, not addends"])
+    }
+}
