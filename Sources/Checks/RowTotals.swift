@@ -130,6 +130,8 @@ private struct PanelWalk {
     var enumeratedParent: (row: Int, style: Labels.Enumeration.Style, last: Int, children: [Int])?
     /// The last row walked that had a label or an amount.
     var previousRow: Int?
+    /// A closing row met before any row it could close.
+    var leadingTotal: (row: Int, level: Int, label: String)?
 
     init(panel: Panel) {
         self.panel = panel
@@ -164,6 +166,7 @@ private struct PanelWalk {
             previousRow = row
         }
         closeSubLines(in: &checker)
+        closeLeadingTotal(in: &checker)
     }
 
     // MARK: Sub-lines
@@ -254,6 +257,11 @@ private struct PanelWalk {
     // MARK: Closing rows
 
     private mutating func close(row: Int, level: Int, label: String, in checker: inout TableChecker) {
+        if pending.isEmpty && leadingTotal == nil {
+            // A total printed above its rows (合计 as the first line) closes what follows it.
+            leadingTotal = (row, level, label)
+            return
+        }
         let blockStart = (pending.lastIndex { $0.level >= level }).map { $0 + 1 } ?? 0
         // Rows without amounts count as zero parts; a group heading that opens the block does not.
         func rows(from start: Int) -> [Int] {
@@ -265,17 +273,31 @@ private struct PanelWalk {
         if level == 1, let heading = pending[blockStart...].lastIndex(where: { $0.isGroupLabel }) {
             starts.append(heading)
         }
-        var chosen: [Identity] = []
-        var chosenStart = blockStart
-        var textRows = false
-        for start in starts {
+        let chosen = checkClosing(row: row, label: label, readings: starts.map(rows(from:)), in: &checker)
+        pending.removeSubrange(starts[chosen]...)
+        pending.append(Entry(row: row, level: level))
+        if level == 3 { grandTotalRows.append(row) }
+    }
+
+    /// Checks a total printed above its rows against the rows of lower level that followed it.
+    mutating func closeLeadingTotal(in checker: inout TableChecker) {
+        guard let leading = leadingTotal else { return }
+        let rows = pending.filter { $0.level < leading.level }.map(\.row)
+        checkClosing(row: leading.row, label: leading.label, readings: [rows], in: &checker)
+        if leading.level == 3 { grandTotalRows.append(leading.row) }
+    }
+
+    /// Checks a closing row against the first reading of its rows under which every amount column
+    /// adds up, or against the first reading when none does; returns the index of the reading used.
+    @discardableResult
+    private func checkClosing(row: Int, label: String, readings: [[Int]], in checker: inout TableChecker) -> Int {
+        var chosen: (index: Int, identities: [Identity], textRows: Bool) = (0, [], false)
+        for (index, rows) in readings.enumerated() {
             var outcomes: [Identity] = []
-            textRows = false
+            var textRows = false
             for column in panel.amountColumns {
                 let stated = CellPosition(row: row, column: column)
-                let parts = rows(from: start).map {
-                    (position: CellPosition(row: $0, column: column), label: rowName($0, checker: checker))
-                }
+                let parts = rows.map { (position: CellPosition(row: $0, column: column), label: rowName($0, checker: checker)) }
                 let subject = "\(rowName(row, label: label, checker: checker)) column \(checker.columnName(column))"
                 switch checker.evaluate(.columnTotal, subject: subject, stated: stated, parts: parts) {
                 case .identity(let identity): outcomes.append(identity)
@@ -283,21 +305,15 @@ private struct PanelWalk {
                 case .nothingStated: break
                 }
             }
-            // The whole block is the reading unless only the rows under the heading add up.
             let holds = outcomes.allSatisfy { $0.status == .held }
-            if start == blockStart || holds {
-                chosen = outcomes
-                chosenStart = start
-            }
+            if index == 0 || holds { chosen = (index, outcomes, textRows) }
             if holds { break }
         }
-        checker.identities += chosen
-        if textRows {
+        checker.identities += chosen.identities
+        if chosen.textRows {
             checker.skip(rowName(row, label: label, checker: checker), reason: "the total row holds text in an amount column",
                          lines: checker.line(ofRow: row).map { [$0] } ?? [])
         }
-        pending.removeSubrange(chosenStart...)
-        pending.append(Entry(row: row, level: level))
-        if level == 3 { grandTotalRows.append(row) }
+        return chosen.index
     }
 }

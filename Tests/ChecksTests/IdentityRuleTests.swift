@@ -181,3 +181,19 @@ extension IdentityRuleTests {
         XCTAssertEqual(report.skipped.map(\.reason), ["its sibling columns (其中：) are “of which” subsets, not addends"])
     }
 }
+
+extension IdentityRuleTests {
+    func testTotalPrintedAboveItsRowsClosesTheRowsBelow() {
+        let table = TableBuilding.table("T", paths: [["科目名称"], ["合计"], ["基本支出"], ["项目支出"]], rows: [
+            (5, "合计\t10.5\t4.5\t6.0"), (6, "甲\t4.5\t4.5\t"), (7, "乙\t6.0\t\t6.0"),
+        ])
+        let report = Checks.run(TableBuilding.document([table]))
+        XCTAssertEqual(report.failed.count, 0)
+        XCTAssertEqual(report.unverified.count, 0)
+        XCTAssertEqual(report.identities.filter { $0.kind == .columnTotal }.map { $0.parts.compactMap(\.line) },
+                       [[6, 7], [6, 7], [6, 7]])
+        let mutated = TableBuilding.mutating(table, at: (2, 3), by: 1)
+        XCTAssertEqual(Checks.run(TableBuilding.document([mutated])).failed.map(\.description),
+                       ["T 合计 column 项目支出 (line 5)", "T 合计 = 基本支出 + 项目支出 (乙) (line 7)"])
+    }
+}
