@@ -2,8 +2,10 @@ import Foundation
 import TableModel
 
 /// A cell of a table: the index of its row in `Table.rows` and of its column.
-public struct CellPosition: Hashable, Sendable, Comparable {
+public struct CellPosition: Hashable, Sendable {
+    /// The index of the row in `Table.rows` (not the source line).
     public var row: Int
+    /// The index of the column in `TableHead.columns`.
     public var column: Int
 
     public init(row: Int, column: Int) {
@@ -11,13 +13,11 @@ public struct CellPosition: Hashable, Sendable, Comparable {
         self.column = column
     }
 
-    public static func < (left: CellPosition, right: CellPosition) -> Bool {
-        (left.row, left.column) < (right.row, right.column)
-    }
 }
 
 /// One addend of an identity.
 public struct IdentityPart: Hashable, Sendable {
+    /// The cell of the addend.
     public var position: CellPosition
     /// The source line of the addend's row.
     public var line: Int?
@@ -65,10 +65,12 @@ public struct Identity: Hashable, Sendable {
     public var tableID: String
     /// The index of the table in the document.
     public var tableIndex: Int
+    /// Which kind of statement the identity checks.
     public var kind: IdentityKind
     /// What is stated, without the table id: `合计 column 基本支出`,
     /// `预算数/合计 = 预算数/基本支出/小计 + 预算数/项目支出/项目支出总数 (2010350 事业运行)`.
     public var subject: String
+    /// Held, failed, or unverified with the reason.
     public var status: IdentityStatus
     /// The cell that states the total.
     public var statedCell: CellPosition
@@ -80,6 +82,7 @@ public struct Identity: Hashable, Sendable {
     public var sum: ExactDecimal?
     /// `sum − stated`, at the same scale; nil when either is missing.
     public var difference: ExactDecimal?
+    /// The addends, in table order; empty cells are parts with no value.
     public var parts: [IdentityPart]
 
     /// `预算03表 合计 column 合计 (line 84)`.
@@ -93,20 +96,17 @@ public struct Identity: Hashable, Sendable {
     public func involves(_ position: CellPosition) -> Bool {
         statedCell == position || parts.contains { $0.position == position }
     }
-
-    /// The source lines of the parts, in order, without repeats.
-    public var partLines: [Int] {
-        var seen = Set<Int>()
-        return parts.compactMap(\.line).filter { seen.insert($0).inserted }
-    }
 }
 
 /// An identity that could not be derived or has nothing to check, and why.
 public struct SkippedIdentity: Hashable, Sendable {
+    /// The id of the table (`预算05表`).
     public var tableID: String
+    /// The index of the table in the document.
     public var tableIndex: Int
     /// What was not checked (`项目支出/项目支出总数`, `rows whose 合计 holds text`).
     public var subject: String
+    /// Why it was not checked.
     public var reason: String
     /// The source lines concerned, when there are any.
     public var lines: [Int]
@@ -116,9 +116,12 @@ public struct SkippedIdentity: Hashable, Sendable {
 public struct CheckReport: Hashable, Sendable {
     /// The tolerance the identities were checked with.
     public var tolerance: ExactDecimal
+    /// Every identity derived, table by table, in the order of the rows that state them.
     public var identities: [Identity]
+    /// What could not be derived or had nothing to check, with the reasons.
     public var skipped: [SkippedIdentity]
 
+    /// A report of the given identities and skipped entries.
     public init(tolerance: ExactDecimal, identities: [Identity] = [], skipped: [SkippedIdentity] = []) {
         self.tolerance = tolerance
         self.identities = identities
@@ -127,7 +130,9 @@ public struct CheckReport: Hashable, Sendable {
 
     /// Identities that held or failed (unverified ones are not counted as checked).
     public var checkedCount: Int { identities.filter { $0.status == .held || $0.status == .failed }.count }
+    /// The identities whose stated value differs from the sum.
     public var failed: [Identity] { identities.filter { $0.status == .failed } }
+    /// The identities stated but not verifiable (an empty total, text among the parts).
     public var unverified: [Identity] {
         identities.filter { if case .unverified = $0.status { return true } else { return false } }
     }

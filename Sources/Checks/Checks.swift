@@ -27,6 +27,7 @@ public struct CheckOptions: Hashable, Sendable {
     /// (`0.01` for publications that round their parts). Default zero: exact.
     public var tolerance: ExactDecimal
 
+    /// Options with the given tolerance (default zero).
     public init(tolerance: ExactDecimal = ExactDecimal(Decimal(0), scale: 0)) {
         self.tolerance = tolerance
     }
