@@ -15,8 +15,8 @@
 //   a group holding rates or changes states a comparison and is not summed.
 // - every identity is reported: held, failed, or unverified with the reason, and what could not
 //   be derived is listed as not checked, so a reader knows what was and was not verified.
-// Sums use Foundation `Decimal` made from `ExactDecimal` digits: exact for the 38 digits a
-// value may have, never `Double`.
+// Sums are exact: a 64-bit integer at a common scale while it fits, Foundation `Decimal` (made
+// from `ExactDecimal` digits, 38 of them) beyond; never `Double`.
 
 import Foundation
 import TableModel
@@ -205,13 +205,12 @@ struct TableChecker {
             identity.status = .unverified(reason: "there is nothing above it to add up")
             return .identity(identity)
         }
-        var sum = Decimal(0)
-        var scale = statedValue.scale
+        var total = ExactSum()
         for part in identityParts {
-            guard let value = part.value else { continue }
-            sum += value.decimal
-            scale = max(scale, value.scale)
+            if let value = part.value { total.add(value) }
         }
+        let sum = total.decimal
+        let scale = max(statedValue.scale, total.scale)
         let difference = sum - statedValue.decimal
         identity.sum = ExactDecimal(sum, scale: scale)
         identity.difference = ExactDecimal(difference, scale: scale)

@@ -295,9 +295,10 @@ private struct PanelWalk {
         for (index, rows) in readings.enumerated() {
             var outcomes: [Identity] = []
             var textRows = false
+            let names = rows.map { rowName($0, checker: checker) }
             for column in panel.amountColumns {
                 let stated = CellPosition(row: row, column: column)
-                let parts = rows.map { (position: CellPosition(row: $0, column: column), label: rowName($0, checker: checker)) }
+                let parts = zip(rows, names).map { (position: CellPosition(row: $0, column: column), label: $1) }
                 let subject = "\(rowName(row, label: label, checker: checker)) column \(checker.columnName(column))"
                 switch checker.evaluate(.columnTotal, subject: subject, stated: stated, parts: parts) {
                 case .identity(let identity): outcomes.append(identity)

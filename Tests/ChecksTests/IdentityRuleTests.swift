@@ -197,3 +197,14 @@ extension IdentityRuleTests {
                        ["T 合计 column 项目支出 (line 5)", "T 合计 = 基本支出 + 项目支出 (乙) (line 7)"])
     }
 }
+
+extension IdentityRuleTests {
+    func testSumsAreExactAcrossScalesSignsAndBeyondSixtyFourBits() {
+        var sum = ExactSum()
+        for text in ["1.5", "-0.25", "10", "0.000001", "-0.00"] { sum.add(ExactDecimal(text)!) }
+        XCTAssertEqual(ExactDecimal(sum.decimal, scale: sum.scale).text, "11.250001")
+        var big = ExactSum()
+        for text in ["9223372036854775.807", "9223372036854775.807", "0.0000001"] { big.add(ExactDecimal(text)!) }
+        XCTAssertEqual(ExactDecimal(big.decimal, scale: big.scale).text, "18446744073709551.6140001")
+    }
+}
