@@ -8,7 +8,10 @@ import TableModel
 enum Labels {
     /// Label text without the spaces extraction leaves inside words (`合 计`), trimmed.
     static func normalized(_ label: String) -> String {
-        String(label.unicodeScalars.filter { !$0.properties.isWhitespace }.map(Character.init))
+        // Most labels hold no space at all: bytes that may start one are ASCII blanks, 0xC2
+        // (U+00A0), 0xE2 (U+2000…) and 0xE3 (U+3000).
+        if !label.utf8.contains(where: { $0 <= 0x20 || $0 == 0xC2 || $0 == 0xE2 || $0 == 0xE3 }) { return label }
+        return String(label.unicodeScalars.filter { !$0.properties.isWhitespace }.map(Character.init))
     }
 
     /// The label's words in lower case, for English labels (`Grand total` → `["grand", "total"]`).
@@ -37,6 +40,7 @@ enum Labels {
     /// The level of total a row label states: 1 for a subtotal (`小计`, `Subtotal`), 3 for a grand
     /// total (`总计`, `收入总计`, `Grand total`), 2 for a total (`合计`, `本年收入合计`, `Total`), 0 for none.
     static func closingLevel(ofRowLabel label: String) -> Int {
+        guard mayStateTotal(label) else { return 0 }
         let text = withoutTrailingRemark(normalized(label))
         if text.hasSuffix("小计") || text.hasPrefix("小计") { return 1 }
         if text.hasSuffix("总计") || text.hasPrefix("总计") { return 3 }
@@ -47,6 +51,21 @@ enum Labels {
         if first == "grand" && words.count > 1 && words[1] == "total" { return 3 }
         if first == "total" || last == "total" { return 2 }
         return 0
+    }
+
+    /// False when a label cannot name a total: it has neither 计 nor the letters of `total`.
+    private static func mayStateTotal(_ label: String) -> Bool {
+        let bytes = Array(label.utf8)
+        if bytes.count < 3 { return false }
+        let total: [UInt8] = Array("total".utf8)
+        for index in 0..<(bytes.count - 2) {
+            if bytes[index] == 0xE8 && bytes[index + 1] == 0xAE && bytes[index + 2] == 0xA1 { return true }  // 计
+            if index + total.count <= bytes.count,
+               zip(bytes[index..<(index + total.count)], total).allSatisfy({ $0 | 0x20 == $1 }) {
+                return true
+            }
+        }
+        return false
     }
 
     /// True for a column that is a part of another column rather than an addend: `其中` ("of
