@@ -1,6 +1,0 @@
-import XCTest
-@testable import Checks
-
-final class ChecksModuleTests: XCTestCase {
-    func testModuleLoads() {}
-}
