@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Checks
 import Foundation
 import TableModel
 
@@ -26,6 +27,7 @@ public struct CommandLineInterface {
     public static let help = """
         USAGE: tabconv INPUT [-o OUTPUT] [--from FORMAT] [--to FORMAT] [--table ID]... [options]
                tabconv list INPUT [options]
+               tabconv check INPUT [--tolerance X] [--to json] [options]
 
         Gets the tables out of INPUT as clean, exact data. Amounts keep every digit as printed.
 
@@ -35,6 +37,11 @@ public struct CommandLineInterface {
 
         COMMANDS:
           list                    Lists the tables: id, title, unit, rows × columns, repairs.
+          check                   Checks every total the tables state (合计, 小计, Total, a statement's
+                                  总计) with exact arithmetic; lists what fails with its line, and what
+                                  could not be checked and why. Exit 1 when a total does not add up.
+                                  --tolerance 0.01 accepts rounded parts; --to json gives the report
+                                  as data.
 
         OPTIONS:
           -o, --output PATH       The output file, - for standard output (the default), or a folder
@@ -75,6 +82,7 @@ public struct CommandLineInterface {
           tabconv Samples/budget-2026.txt -o tables/
           tabconv report.xlsx --sheet 2 -o sheet2.csv
           tabconv list Samples/budget-2026.txt
+          tabconv check Samples/budget-2026.txt
         """
 
     /// Runs the command for `arguments` (without the program name) and returns the exit code.
@@ -100,6 +108,8 @@ public struct CommandLineInterface {
             return report { try list(invocation) }
         case .convert:
             return report { try convert(invocation) }
+        case .check:
+            return report { try check(invocation) }
         }
     }
 
@@ -131,6 +141,27 @@ public struct CommandLineInterface {
         progress?.finish(rows: report.rows)
         printDiagnostics(report.diagnostics, file: invocation.input)
         return 0
+    }
+
+    private func check(_ invocation: Invocation) throws -> Int32 {
+        if invocation.output != nil {
+            throw UsageError("check prints its report on standard output; redirect it to keep it (> report.txt)")
+        }
+        let document = try TabConv.readDocument(invocation.input, options: invocation.options)
+        var options = CheckOptions()
+        if let tolerance = invocation.tolerance { options.tolerance = tolerance }
+        let result = Checks.run(document, options: options)
+        let name = invocation.input == "-" ? "stdin" : invocation.input
+        switch invocation.options.to {
+        case nil, .markdown?:
+            printOutput(result.renderText(file: name).trimmingCharacters(in: .newlines))
+        case .json?:
+            printOutput(result.renderJSON().trimmingCharacters(in: .newlines))
+        case let other?:
+            throw UsageError("check reports as text or --to json, not \(other.rawValue)")
+        }
+        printDiagnostics(document.diagnostics, file: invocation.input)
+        return result.hasFailures ? 1 : 0
     }
 
     private func list(_ invocation: Invocation) throws -> Int32 {

@@ -3,13 +3,15 @@ import TableModel
 /// A parsed command line.
 public struct Invocation: Sendable {
     public enum Command: Sendable, Equatable {
-        case convert, list, help, version
+        case convert, list, check, help, version
     }
 
     public var command: Command
     public var input: String = ""
     public var output: String?
     public var options = ConversionOptions()
+    /// For `check`: how far a stated total may differ from its sum (`--tolerance`, default 0).
+    public var tolerance: ExactDecimal?
 
     /// Parses the arguments after the program name. Throws `UsageError` with what to fix.
     public static func parse(_ arguments: [String]) throws -> Invocation {
@@ -17,8 +19,8 @@ public struct Invocation: Sendable {
         var positional: [String] = []
         var index = 0
         var remaining = arguments[...]
-        if let first = remaining.first, first == "list" {
-            invocation.command = .list
+        if let first = remaining.first, first == "list" || first == "check" {
+            invocation.command = first == "list" ? .list : .check
             remaining = remaining.dropFirst()
         }
         let items = Array(remaining)
@@ -111,6 +113,12 @@ public struct Invocation: Sendable {
                     throw UsageError("--xlsx-numbers takes 'always' or 'exact', not '\(text)'")
                 }
                 invocation.options.xlsxNumbersAlways = text == "always"
+            case "--tolerance":
+                let text = try value(for: name, inline: inline)
+                guard let tolerance = ExactDecimal(text, options: .plain), !tolerance.isNegative else {
+                    throw UsageError("--tolerance takes a decimal of at least 0, such as 0.01, not '\(text)'")
+                }
+                invocation.tolerance = tolerance
             case "-q", "--quiet":
                 invocation.options.quiet = true
             default:
