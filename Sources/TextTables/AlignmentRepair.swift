@@ -27,7 +27,12 @@ enum CellShape: Int, CaseIterable {
         var hasWordCharacter = false
         for scalar in text.unicodeScalars {
             length += 1
-            if scalar.properties.isAlphabetic || (scalar.value >= 0x30 && scalar.value <= 0x39) { hasWordCharacter = true }
+            // Letters, digits and ideographs (marks such as `≥`, `%`, `=` are none of them).
+            let value = scalar.value
+            if (value >= 0x30 && value <= 0x39) || (value | 0x20 >= 0x61 && value | 0x20 <= 0x7A) || value >= 0x2E80
+                || (value >= 0xC0 && value < 0x2000) {
+                hasWordCharacter = true
+            }
             if length > 40 { break }
         }
         if length <= 2 && !hasWordCharacter { self = .mark }
@@ -46,23 +51,54 @@ struct Realignment: Hashable {
     var count: Int
 }
 
+/// Cell texts as small integers, so that profiles count values without hashing strings
+/// (Swift hashes a `String` through Unicode normalisation; these keys hash raw UTF-8 bytes).
+struct TextInterner {
+    private struct Key: Hashable {
+        let text: String
+        static func == (left: Key, right: Key) -> Bool { left.text.utf8.elementsEqual(right.text.utf8) }
+        func hash(into hasher: inout Hasher) {
+            var copy = text
+            copy.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        }
+    }
+    private var ids: [Key: Int] = [:]
+
+    private(set) var count = 1
+
+    /// 0 for the empty text; the same id for equal texts, or, with `isUnique`, a new id without
+    /// looking (a text too long to repeat in a closed set).
+    mutating func id(_ text: String, isUnique: Bool = false) -> Int {
+        if text.isEmpty { return 0 }
+        if isUnique {
+            count += 1
+            return count - 1
+        }
+        if let id = ids[Key(text: text)] { return id }
+        ids[Key(text: text)] = count
+        count += 1
+        return count - 1
+    }
+}
+
 /// The statistics of one column.
 struct ColumnProfile {
     private var rows = 0
     private var shapeCounts = [Int](repeating: 0, count: CellShape.allCases.count)
-    private var valueCounts: [String: Int] = [:]
+    private var valueCounts: [Int: Int] = [:]
     private var setMemberCount = 0
-    private(set) var shapeScores = [Double](repeating: 0, count: CellShape.allCases.count)
-    /// The scores with one cell of that shape left out: a row is judged by the other rows.
+    /// The scores of each shape, and the same with one cell of that shape left out (a row is
+    /// judged by the other rows).
+    private var shapeScores = [Double](repeating: 0, count: CellShape.allCases.count)
     private var shapeScoresLeavingOneOut = [Double](repeating: 0, count: CellShape.allCases.count)
-    private(set) var isClosed = false
+    private var isClosed = false
     private var novelValueScore = 0.0
 
-    mutating func add(_ text: String, _ shape: CellShape) {
+    mutating func add(_ value: Int, _ shape: CellShape) {
         rows += 1
         shapeCounts[shape.rawValue] += 1
         if shape.isSetMember {
-            valueCounts[text, default: 0] += 1
+            valueCounts[value, default: 0] += 1
             setMemberCount += 1
         }
     }
@@ -92,11 +128,11 @@ struct ColumnProfile {
 
     /// The log-likelihood of a cell in this column, judged without `own`, the cell this row
     /// put into the profile.
-    func score(_ text: String, _ shape: CellShape, own: (text: String, shape: CellShape)) -> Double {
+    func score(_ value: Int, _ shape: CellShape, own: (value: Int, shape: CellShape)) -> Double {
         let isOwn = own.shape == shape
         var score = isOwn ? shapeScoresLeavingOneOut[shape.rawValue] : shapeScores[shape.rawValue]
         if isClosed && shape.isSetMember {
-            let count = (valueCounts[text] ?? 0) - (isOwn && own.text == text ? 1 : 0)
+            let count = (valueCounts[value] ?? 0) - (isOwn && own.value == value ? 1 : 0)
             if count <= 0 { score += novelValueScore }
         }
         return score
@@ -109,22 +145,59 @@ struct AlignmentRepairer {
     /// Rows that may be moved and that teach the profiles (data rows, not totals).
     let eligible: [Bool]
     let columnCount: Int
-    /// How much better (in log-likelihood) a placement must fit than the row as read.
+    /// How much better (in log-likelihood) a placement must fit than the row as read, in all
+    /// and in its filled cells alone.
     var margin = 4.0
     /// Fewer rows than this teach nothing reliable: no repairs.
     var minimumRows = 8
 
+    /// A row as the profiles see it.
+    private struct ShapedRow {
+        var values: [Int]
+        var shapes: [CellShape]
+        /// Whether each value is short enough to count where it stands (affinity).
+        var repeatable: [Bool]
+
+        func applying(_ realignment: Realignment?) -> ShapedRow {
+            guard let realignment else { return self }
+            var row = self
+            row.values.insert(contentsOf: repeatElement(0, count: realignment.count), at: realignment.position)
+            row.values.removeLast(realignment.count)
+            row.shapes.insert(contentsOf: repeatElement(.empty, count: realignment.count), at: realignment.position)
+            row.shapes.removeLast(realignment.count)
+            row.repeatable.insert(contentsOf: repeatElement(false, count: realignment.count), at: realignment.position)
+            row.repeatable.removeLast(realignment.count)
+            return row
+        }
+    }
+
     /// The realignments that make rows fit the column profiles, by row index.
     func realignments() -> [Int: Realignment] {
         guard columnCount >= 2, eligible.filter({ $0 }).count >= minimumRows else { return [:] }
-        let shapes = rows.map { $0.map(CellShape.init) }
+        var interner = TextInterner()
+        var shaped: [ShapedRow] = []
+        shaped.reserveCapacity(rows.count)
+        for (index, cells) in rows.enumerated() {
+            guard eligible[index] else {
+                shaped.append(ShapedRow(values: [], shapes: [], repeatable: []))
+                continue
+            }
+            let shapes = cells.map(CellShape.init)
+            let repeatable = shapes.map(\.isSetMember)
+            shaped.append(ShapedRow(values: zip(cells, repeatable).map { interner.id($0, isUnique: !$1) },
+                                    shapes: shapes, repeatable: repeatable))
+        }
+        // Only rows with trailing empty cells can have lost cells.
+        let candidates = rows.indices.filter { eligible[$0] && shaped[$0].shapes.last == .empty }
+        guard !candidates.isEmpty else { return [:] }
         var current: [Int: Realignment] = [:]
         for _ in 0..<4 {
-            let profiles = learnProfiles(shapes: shapes, applying: current)
-            let affinities = learnAffinities(shapes: shapes, applying: current)
+            let placed = rows.indices.map { eligible[$0] ? shaped[$0].applying(current[$0]) : shaped[$0] }
+            let profiles = learnProfiles(placed)
+            let affinities = Affinities(placed, eligible: eligible, columnCount: columnCount)
             var next: [Int: Realignment] = [:]
-            for index in rows.indices where eligible[index] {
-                if let realignment = bestRealignment(rows[index], shapes[index], profiles, affinities, placedAs: current[index]) {
+            for index in candidates {
+                if let realignment = bestRealignment(shaped[index], own: placed[index], profiles, affinities) {
                     next[index] = realignment
                 }
             }
@@ -142,67 +215,59 @@ struct AlignmentRepairer {
         return moved
     }
 
-    private func learnProfiles(shapes: [[CellShape]], applying realignments: [Int: Realignment]) -> [ColumnProfile] {
+    private func learnProfiles(_ placed: [ShapedRow]) -> [ColumnProfile] {
         var profiles = [ColumnProfile](repeating: ColumnProfile(), count: columnCount)
-        for index in rows.indices where eligible[index] {
-            var cells = rows[index]
-            var cellShapes = shapes[index]
-            if let realignment = realignments[index] {
-                cells = Self.apply(realignment, to: cells)
-                cellShapes.insert(contentsOf: repeatElement(.empty, count: realignment.count), at: realignment.position)
-                cellShapes.removeLast(realignment.count)
-            }
-            for column in 0..<columnCount { profiles[column].add(cells[column], cellShapes[column]) }
+        for index in placed.indices where eligible[index] {
+            for column in 0..<columnCount { profiles[column].add(placed[index].values[column], placed[index].shapes[column]) }
         }
         for column in profiles.indices { profiles[column].finish() }
         return profiles
     }
 
     /// Where each repeated short value (`定性`, `社会效益指标`, `%`) stands: its count by column.
-    private func learnAffinities(shapes: [[CellShape]], applying realignments: [Int: Realignment]) -> [String: [Int]] {
-        var affinities: [String: [Int]] = [:]
-        for index in rows.indices where eligible[index] {
-            let cells = realignments[index].map { Self.apply($0, to: rows[index]) } ?? rows[index]
-            for column in 0..<columnCount where !cells[column].isEmpty && cells[column].unicodeScalars.count <= 12 {
-                affinities[cells[column], default: [Int](repeating: 0, count: columnCount)][column] += 1
+    private struct Affinities {
+        let columnCount: Int
+        /// Keyed by `value * columnCount + column`.
+        var counts: [Int: Int] = [:]
+        var totals: [Int: Int] = [:]
+
+        init(_ placed: [ShapedRow], eligible: [Bool], columnCount: Int) {
+            self.columnCount = columnCount
+            for index in placed.indices where eligible[index] {
+                let row = placed[index]
+                for column in 0..<columnCount where row.repeatable[column] {
+                    counts[row.values[column] * columnCount + column, default: 0] += 1
+                    totals[row.values[column], default: 0] += 1
+                }
             }
         }
-        return affinities
+
+        /// log P(column | value) from the other rows, when the value is seen at least three times
+        /// elsewhere; 0 otherwise.
+        func score(_ value: Int, in column: Int, ownColumn: Int?) -> Double {
+            let elsewhere = (totals[value] ?? 0) - (ownColumn == nil ? 0 : 1)
+            guard elsewhere >= 3 else { return 0 }
+            let here = (counts[value * columnCount + column] ?? 0) - (ownColumn == column ? 1 : 0)
+            return log((Double(here) + 0.5) / (Double(elsewhere) + 0.5 * Double(columnCount)))
+        }
     }
 
     /// The placement that fits best, when it beats the row as read by the margin, both in all
     /// and in its filled cells alone: a row whose values all sit in columns of their shape is
     /// not moved just because an empty cell of it is rare where it is.
-    private func bestRealignment(_ cells: [String], _ shapes: [CellShape], _ profiles: [ColumnProfile],
-                                 _ affinities: [String: [Int]], placedAs placement: Realignment?) -> Realignment? {
+    private func bestRealignment(_ row: ShapedRow, own: ShapedRow, _ profiles: [ColumnProfile],
+                                 _ affinities: Affinities) -> Realignment? {
         let count = columnCount
         var trailingEmpty = 0
-        while trailingEmpty < count && shapes[count - 1 - trailingEmpty] == .empty { trailingEmpty += 1 }
+        while trailingEmpty < count && row.shapes[count - 1 - trailingEmpty] == .empty { trailingEmpty += 1 }
         guard trailingEmpty > 0 && trailingEmpty < count else { return nil }
-        // The cells this row put into the profiles.
-        var ownCells = cells
-        var ownShapes = shapes
-        if let placement {
-            ownCells = Self.apply(placement, to: cells)
-            ownShapes.insert(contentsOf: repeatElement(.empty, count: placement.count), at: placement.position)
-            ownShapes.removeLast(placement.count)
-        }
         func score(_ column: Int, _ source: Int) -> Double {
-            let text = cells[source]
-            var score = profiles[column].score(text, shapes[source], own: (ownCells[column], ownShapes[column]))
-            // A value seen elsewhere in the table (this row left out) tends to stand in the same column.
-            if let counts = affinities[text] {
-                let ownColumn = ownCells.firstIndex(of: text)
-                let elsewhere = counts.reduce(0, +) - (ownColumn == nil ? 0 : 1)
-                if elsewhere >= 3 {
-                    let here = counts[column] - (ownColumn == column ? 1 : 0)
-                    score += log((Double(here) + 0.5) / (Double(elsewhere) + 0.5 * Double(columnCount)))
-                }
+            let value = row.values[source]
+            var score = profiles[column].score(value, row.shapes[source], own: (own.values[column], own.shapes[column]))
+            if row.repeatable[source] {
+                score += affinities.score(value, in: column, ownColumn: own.values.firstIndex(of: value))
             }
             return score
-        }
-        func emptyScore(_ column: Int) -> Double {
-            profiles[column].score("", .empty, own: (ownCells[column], ownShapes[column]))
         }
         // Prefix sums, as read: of all cells, of the filled ones, and of empty cells in each column.
         var asRead = [Double](repeating: 0, count: count + 1)
@@ -211,8 +276,9 @@ struct AlignmentRepairer {
         for column in 0..<count {
             let cellScore = score(column, column)
             asRead[column + 1] = asRead[column] + cellScore
-            filledAsRead[column + 1] = filledAsRead[column] + (shapes[column] == .empty ? 0 : cellScore)
-            empties[column + 1] = empties[column] + emptyScore(column)
+            filledAsRead[column + 1] = filledAsRead[column] + (row.shapes[column] == .empty ? 0 : cellScore)
+            empties[column + 1] = empties[column]
+                + profiles[column].score(0, .empty, own: (own.values[column], own.shapes[column]))
         }
         var best: Realignment?
         var bestScore = asRead[count] + margin
@@ -226,9 +292,9 @@ struct AlignmentRepairer {
                 let source = column - shift
                 let cellScore = score(column, source)
                 shifted[column] = shifted[column + 1] + cellScore
-                filledShifted[column] = filledShifted[column + 1] + (shapes[source] == .empty ? 0 : cellScore)
+                filledShifted[column] = filledShifted[column + 1] + (row.shapes[source] == .empty ? 0 : cellScore)
             }
-            for position in 0..<(count - shift) where shapes[position] != .empty {
+            for position in 0..<(count - shift) where row.shapes[position] != .empty {
                 let score = asRead[position] + (empties[position + shift] - empties[position]) + shifted[position + shift]
                 let filledGain = filledShifted[position + shift] - (filledAsRead[count] - filledAsRead[position])
                 if score > bestScore && filledGain >= margin {

@@ -7,21 +7,31 @@ enum CellLabels {
     /// `.total` for `合计`, `总计`, `本年收入合计`, `收入总计`, `Total`, `Grand total …`;
     /// `.subtotal` for `小计`, `Subtotal`; `nil` otherwise.
     static func totalKind(_ label: String) -> RowKind? {
+        guard let first = label.utf8.first else { return nil }
+        if first < 0x80 {
+            let lowered = TextCleanup.trim(label).lowercased()
+            if lowered.hasPrefix("subtotal") || lowered.hasPrefix("sub-total") || lowered.hasPrefix("sub total") {
+                return .subtotal
+            }
+            if lowered == "total" || lowered.hasPrefix("total ") || lowered.hasPrefix("total:")
+                || lowered.hasPrefix("grand total") {
+                return .total
+            }
+        }
+        // Chinese labels are short and end with the total word (before an optional colon).
+        guard label.utf8.count <= 64 else { return nil }
         var compact = TextCleanup.compact(label)
-        while let last = compact.last, last == ":" || last == "：" { compact.removeLast() }
-        guard !compact.isEmpty else { return nil }
+        while hasSuffix(compact, ":") || hasSuffix(compact, "：") { compact.removeLast() }
         let length = compact.unicodeScalars.count
-        if compact.hasSuffix("小计") && length <= 10 { return .subtotal }
-        for suffix in ["合计", "总计", "共计"] where compact.hasSuffix(suffix) && length <= 12 { return .total }
-        let lowered = TextCleanup.trim(label).lowercased()
-        if lowered.hasPrefix("subtotal") || lowered.hasPrefix("sub-total") || lowered.hasPrefix("sub total") {
-            return .subtotal
-        }
-        if lowered == "total" || lowered.hasPrefix("total ") || lowered.hasPrefix("total:")
-            || lowered.hasPrefix("grand total") {
-            return .total
-        }
+        if hasSuffix(compact, "小计") && length <= 10 { return .subtotal }
+        for suffix in ["合计", "总计", "共计"] where hasSuffix(compact, suffix) && length <= 12 { return .total }
         return nil
+    }
+
+    /// `text` ends with `suffix`, compared as UTF-8 bytes (no grapheme or normalisation work).
+    static func hasSuffix(_ text: String, _ suffix: String) -> Bool {
+        let count = suffix.utf8.count
+        return text.utf8.count >= count && text.utf8.suffix(count).elementsEqual(suffix.utf8)
     }
 
     /// A header label for a column that sums its group: a total label, or `…总数` / `…总额`
@@ -29,57 +39,75 @@ enum CellLabels {
     static func isGroupOpening(_ label: String) -> Bool {
         if totalKind(label) != nil { return true }
         let compact = TextCleanup.compact(label)
-        return compact.hasSuffix("总数") || compact.hasSuffix("总额")
+        return hasSuffix(compact, "总数") || hasSuffix(compact, "总额")
     }
 
     /// The code and the name of a code-name cell (`2010350-事业运行`, `A-货物`), or `nil`.
     /// The code is letters and digits with a digit in it, or one or two capital letters before
     /// a non-ASCII name; the name does not start with a digit (`2024-25` is a range).
     static func codeName(_ text: String) -> (code: Substring, name: Substring)? {
-        guard let hyphen = text.firstIndex(of: "-"), hyphen > text.startIndex else { return nil }
-        let code = text[..<hyphen]
-        let name = text[text.index(after: hyphen)...]
-        guard let nameStart = name.unicodeScalars.first, !TextCleanup.isSpace(nameStart),
-              !(nameStart.value >= 0x30 && nameStart.value <= 0x39), nameStart != "-" else { return nil }
+        let utf8 = text.utf8
+        guard let first = utf8.first, first < 0x80, let hyphen = utf8.firstIndex(of: 0x2D), hyphen != utf8.startIndex else {
+            return nil
+        }
         var digits = 0
         var capitals = 0
-        for scalar in code.unicodeScalars {
-            switch scalar.value {
+        var length = 0
+        for byte in utf8[..<hyphen] {
+            switch byte {
             case 0x30...0x39: digits += 1
             case 0x41...0x5A: capitals += 1
             case 0x61...0x7A, 0x2E: break
             default: return nil
             }
+            length += 1
         }
-        if digits > 0 { return (code, name) }
-        if capitals == code.unicodeScalars.count && capitals <= 2 && nameStart.value > 0x7F { return (code, name) }
-        return nil
+        let nameStart = utf8.index(after: hyphen)
+        guard nameStart != utf8.endIndex else { return nil }
+        let lead = utf8[nameStart]
+        guard lead != 0x20, lead != 0x09, lead != 0x2D, !(lead >= 0x30 && lead <= 0x39) else { return nil }
+        guard digits > 0 || (capitals == length && capitals <= 2 && lead >= 0x80) else { return nil }
+        return (text[..<hyphen], text[nameStart...])
     }
 
     /// A list item: `一、…`, `（一）…`, `(1) …`, `1、…`, `1. …` (a data row, not a header label).
     static func isEnumeratedItem(_ text: String) -> Bool {
-        let scalars = Array(text.unicodeScalars.prefix(8))
-        guard let first = scalars.first else { return false }
-        var index = 0
-        if first == "（" || first == "(" {
-            index = 1
-            let start = index
-            while index < scalars.count && isNumeral(scalars[index]) { index += 1 }
-            return index > start && index < scalars.count && (scalars[index] == "）" || scalars[index] == ")")
+        var scalars = text.unicodeScalars.makeIterator()
+        guard var scalar = scalars.next() else { return false }
+        if scalar == "（" || scalar == "(" {
+            var numerals = 0
+            while let next = scalars.next() {
+                if isNumeral(next) { numerals += 1; continue }
+                return numerals > 0 && (next == "）" || next == ")")
+            }
+            return false
         }
-        while index < scalars.count && isNumeral(scalars[index]) { index += 1 }
-        guard index > 0, index < scalars.count else { return false }
-        return scalars[index] == "、" || (scalars[index] == "." && index + 1 < scalars.count
-                                           && !(scalars[index + 1].value >= 0x30 && scalars[index + 1].value <= 0x39))
+        var numerals = 0
+        while isNumeral(scalar) {
+            numerals += 1
+            guard let next = scalars.next() else { return false }
+            scalar = next
+        }
+        guard numerals > 0 else { return false }
+        if scalar == "、" { return true }
+        guard scalar == ".", let after = scalars.next() else { return false }
+        return !(after.value >= 0x30 && after.value <= 0x39)
     }
 
     private static func isNumeral(_ scalar: Unicode.Scalar) -> Bool {
-        if scalar.value >= 0x30 && scalar.value <= 0x39 { return true }
-        return "一二三四五六七八九十百零〇".unicodeScalars.contains(scalar)
+        switch scalar {
+        case "0"..."9", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "百", "零", "〇": return true
+        default: return false
+        }
     }
 
-    /// True when the text reads as an amount (CellTyping's number rule).
-    static func isNumber(_ text: String) -> Bool { CellTyping.standard.cell(text).number != nil }
+    /// True when the text reads as an amount (the number rule of CellTyping's default).
+    static func isNumber(_ text: String) -> Bool {
+        guard let first = text.utf8.first,
+              (first >= 0x30 && first <= 0x39) || first == 0x2D || first == 0x2B || first == 0x2E
+                || first == 0x28 || first == 0xE2 else { return false }
+        return CellTyping.standard.cell(text).number != nil
+    }
 
     /// A four-digit year (1900–2100): a number that is a header label (`2024 ⇥ 2025`).
     static func isYear(_ text: String) -> Bool {

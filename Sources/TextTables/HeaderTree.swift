@@ -1,4 +1,3 @@
-import Foundation
 import TableModel
 
 // The header tree: labels of the header rows with their spans, and the column paths.
@@ -26,15 +25,55 @@ struct HeaderLabel: Hashable {
     func covers(_ column: Int) -> Bool { column >= self.column && column < end }
 }
 
-/// A body cell as the header's arithmetic sees it.
-enum ArithmeticValue {
+/// A body cell as the header's sum checks see it: an amount as an integer count of units of
+/// its last digit, so that sums are exact without `Decimal` (amounts past 18 digits: no check).
+enum ArithmeticValue: Equatable {
     case empty
-    case number(Decimal)
+    case number(significand: Int64, scale: Int)
     case other
 
     init(_ text: String) {
         if text.isEmpty { self = .empty; return }
-        if let value = CellTyping.standard.cell(text).number { self = .number(value.decimal) } else { self = .other }
+        guard CellLabels.isNumber(text), let value = ExactDecimal(text), value.text.utf8.count <= 19 else {
+            self = .other
+            return
+        }
+        var significand: Int64 = 0
+        for byte in value.text.utf8 where byte >= 0x30 && byte <= 0x39 {
+            significand = significand * 10 + Int64(byte - 0x30)
+        }
+        self = .number(significand: value.isNegative ? -significand : significand, scale: value.scale)
+    }
+
+    /// The value with its sign changed.
+    var negated: ArithmeticValue {
+        if case .number(let significand, let scale) = self { return .number(significand: -significand, scale: scale) }
+        return self
+    }
+
+    /// Exact sums of values at different scales; `nil` when a value is not a number or the sum
+    /// would overflow.
+    static func sum(_ values: [ArithmeticValue]) -> (significand: Int64, scale: Int)? {
+        var scale = 0
+        for case .number(_, let valueScale) in values { scale = max(scale, valueScale) }
+        var total: Int64 = 0
+        for value in values {
+            switch value {
+            case .empty: continue
+            case .other: return nil
+            case .number(let significand, let valueScale):
+                var scaled = significand
+                for _ in valueScale..<scale {
+                    let (product, overflow) = scaled.multipliedReportingOverflow(by: 10)
+                    if overflow { return nil }
+                    scaled = product
+                }
+                let (sum, overflow) = total.addingReportingOverflow(scaled)
+                if overflow { return nil }
+                total = sum
+            }
+        }
+        return (total, scale)
     }
 }
 
@@ -51,8 +90,8 @@ struct HeaderTreeBuilder {
     /// Header rows (cleaned), each `columnCount` cells.
     let rows: [[String]]
     let columnCount: Int
-    /// Body rows as numbers, for the sum checks.
-    let body: [[ArithmeticValue]]
+    /// Body rows (cleaned), for the sum checks.
+    let body: [[String]]
     /// Whether group bounds may move away from where the text put the labels.
     let adjustsGroups: Bool
 
@@ -158,24 +197,12 @@ struct HeaderTreeBuilder {
         guard !parts.isEmpty else { return (1, reason) }
         var agree = 0
         var disagree = 0
-        rowLoop: for values in body where group.upperBound <= values.count {
-            var total = Decimal(0)
-            var seen = false
-            var sum = Decimal(0)
-            switch values[group.lowerBound] {
-            case .number(let value): total = value; seen = true
-            case .empty: break
-            case .other: continue rowLoop
-            }
-            for part in parts {
-                switch values[part] {
-                case .number(let value): sum += value; seen = true
-                case .empty: break
-                case .other: continue rowLoop
-                }
-            }
-            guard seen else { continue }
-            if total == sum { agree += 1 } else { disagree += 1 }
+        for cells in body where group.upperBound <= cells.count {
+            let total = ArithmeticValue(cells[group.lowerBound])
+            let partValues = parts.map { ArithmeticValue(cells[$0]) }
+            guard (partValues + [total]).contains(where: { $0 != .empty }),
+                  let difference = ArithmeticValue.sum([total] + partValues.map(\.negated)) else { continue }
+            if difference.significand == 0 { agree += 1 } else { disagree += 1 }
         }
         if agree > 0 && disagree == 0 {
             reason += " and it sums its parts in every row"

@@ -134,55 +134,50 @@ struct Segmentation {
     /// The tables of a document, and diagnostics for text outside them.
     func regions(of lines: [TextLine], diagnostics: inout [Diagnostic]) -> [TableRegion] {
         let captions = acceptedCaptions(lines)
+        // The last region is the open one; it is changed in place (a copy per line would be
+        // quadratic in the table's length).
         var regions: [TableRegion] = []
-        var current: TableRegion?
         var inTableLines = false
         for (position, line) in lines.enumerated() {
             if let (caption, extras) = captions[position] {
-                if var previous = current, let previousCaption = previous.caption, previousCaption.id == caption.id,
-                   !caption.id.isEmpty, inTableLines {
+                if inTableLines, !caption.id.isEmpty, regions.last?.caption?.id == caption.id {
                     // The same table again after a page break: continue it.
                     diagnostics.append(Diagnostic(.note, line: line.number,
                                                   "caption \"\(text(of: line))\" repeats table \(caption.id); read as its continuation"))
-                    for extra in extras { absorbPreamble(extra, line: line.number, into: &previous, &diagnostics) }
-                    current = previous
-                    inTableLines = false
-                    continue
+                } else {
+                    regions.append(TableRegion(caption: caption, captionLine: line.number))
                 }
-                if let finished = current { regions.append(finished) }
-                var region = TableRegion(caption: caption, captionLine: line.number)
-                for extra in extras { absorbPreamble(extra, line: line.number, into: &region, &diagnostics) }
-                current = region
+                for extra in extras {
+                    absorbPreamble(extra, line: line.number, into: &regions[regions.count - 1], &diagnostics)
+                }
                 inTableLines = false
                 continue
             }
-            guard var region = current else {
+            guard !regions.isEmpty else {
                 if line.isBlank { continue }
                 if line.isTabbed {
-                    current = TableRegion(lines: [line])
+                    regions.append(TableRegion(lines: [line]))
                     inTableLines = true
                 } else {
                     diagnostics.append(Diagnostic(.note, line: line.number, "text outside any table: \(text(of: line))"))
                 }
                 continue
             }
+            let open = regions.count - 1
             if !inTableLines {
                 if line.isBlank { continue }
                 let cells = line.nonEmptyCells
                 let hasUnit = cells.count <= 3 && cells.contains { CaptionParsing.unit($0) != nil }
                 if !line.isTabbed || hasUnit {
                     for (index, cell) in line.clean.enumerated() where !cell.isEmpty {
-                        absorbPreamble(rawText ? line.raw[index] : cell, line: line.number, into: &region, &diagnostics)
+                        absorbPreamble(rawText ? line.raw[index] : cell, line: line.number, into: &regions[open], &diagnostics)
                     }
-                    current = region
                     continue
                 }
                 inTableLines = true
             }
-            region.lines.append(line)
-            current = region
+            regions[open].lines.append(line)
         }
-        if let finished = current { regions.append(finished) }
         return regions
     }
 
@@ -215,8 +210,11 @@ struct Segmentation {
     private func acceptedCaptions(_ lines: [TextLine]) -> [Int: (Caption, [String])] {
         var candidates: [(Int, Caption, [String])] = []
         for (position, line) in lines.enumerated() {
+            guard let first = line.clean.first, !first.isEmpty, first.utf8.count <= 400 else { continue }
+            var filled = 0
+            for cell in line.clean where !cell.isEmpty { filled += 1 }
+            guard filled <= 2 else { continue }
             let cells = line.nonEmptyCells
-            guard !cells.isEmpty, cells.count <= 2, let first = line.clean.first, !first.isEmpty else { continue }
             let rawFirst = TextCleanup.trim(line.raw[0])
             guard var caption = CaptionParsing.caption(rawFirst) else { continue }
             if cells.count == 2 && CaptionParsing.unit(cells[1]) == nil { continue }

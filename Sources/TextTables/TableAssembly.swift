@@ -71,7 +71,7 @@ struct TableAssembler {
 
         // Header tree and columns.
         let builder = HeaderTreeBuilder(rows: headerRows.map(\.clean), columnCount: columnCount,
-                                        body: rows.map { $0.clean.map(ArithmeticValue.init) },
+                                        body: rows.map(\.clean),
                                         adjustsGroups: options.repair)
         let (labels, moves) = builder.build()
         head.header = labels.map { row in
@@ -103,7 +103,7 @@ struct TableAssembler {
         }
 
         // Typed cells.
-        let identifiers = head.columns.map { CellTyping.isIdentifierColumn($0.name) }
+        let identifiers = head.columns.map { CellTyping.isIdentifierColumn($0.name) }  // once per column
         table.rows = zip(rows, kinds).map { row, kind in
             Row(kind: kind, line: row.line, cells: (0..<columnCount).map { column in
                 typedCell(row.output[column], identifier: identifiers[column])
@@ -126,15 +126,16 @@ struct TableAssembler {
     /// Only labels: no amount (a year is a label), code-name, list item or long text, and not a
     /// lone total label (an empty table's `合 计` row).
     func isHeaderRow(_ cells: [String]) -> Bool {
-        let filled = cells.filter { !$0.isEmpty }
-        guard !filled.isEmpty else { return false }
-        if filled.count == 1 && CellLabels.totalKind(filled[0]) != nil { return false }
-        for cell in filled {
+        var filled = 0
+        var lone = ""
+        for cell in cells where !cell.isEmpty {
             if CellLabels.isNumber(cell) && !CellLabels.isYear(cell) { return false }
             if CellLabels.codeName(cell) != nil || CellLabels.isEnumeratedItem(cell) { return false }
-            if cell.unicodeScalars.count > 50 { return false }
+            if cell.utf8.count > 50 && cell.unicodeScalars.count > 50 { return false }
+            filled += 1
+            lone = cell
         }
-        return true
+        return filled > 1 || (filled == 1 && CellLabels.totalKind(lone) == nil)
     }
 
     /// The row's kind from its label: the first filled cell that is not a number.

@@ -14,9 +14,7 @@ enum TextCleanup {
     /// The cell's text without surrounding whitespace and without wrap artefacts.
     static func clean(_ text: String) -> String {
         let trimmed = trim(text)
-        guard trimmed.utf8.contains(where: { $0 == 0x20 || $0 == 0x09 || $0 == 0xE3 || $0 == 0xC2 || $0 == 0x0C }) else {
-            return trimmed
-        }
+        guard containsSpace(trimmed) else { return trimmed }
         let scalars = Array(trimmed.unicodeScalars)
         // Tokens and the whitespace runs between them.
         var tokens: [ArraySlice<Unicode.Scalar>] = []
@@ -48,6 +46,25 @@ enum TextCleanup {
         return String(result)
     }
 
+    /// Whether `text` holds a space of `isSpace`, found on its UTF-8 bytes.
+    static func containsSpace(_ text: String) -> Bool {
+        var utf8 = text.utf8.makeIterator()
+        while let byte = utf8.next() {
+            switch byte {
+            case 0x09...0x0D, 0x20: return true
+            case 0xC2: if utf8.next() == 0xA0 { return true }  // U+00A0
+            case 0xE2:  // U+2000–U+200B
+                if utf8.next() == 0x80, let third = utf8.next(), third <= 0x8B { return true }
+            case 0xE3:  // U+3000
+                if utf8.next() == 0x80, utf8.next() == 0x80 { return true }
+            case 0xEF:  // U+FEFF
+                if utf8.next() == 0xBB, utf8.next() == 0xBF { return true }
+            default: break
+            }
+        }
+        return false
+    }
+
     /// `text` without leading and trailing whitespace.
     static func trim(_ text: String) -> String {
         guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last,
@@ -60,7 +77,7 @@ enum TextCleanup {
 
     /// `text` without any whitespace: the form labels are compared in (`合 计` = `合计`).
     static func compact(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: isSpace) else { return text }
+        guard containsSpace(text) else { return text }
         var result = String.UnicodeScalarView()
         result.append(contentsOf: text.unicodeScalars.lazy.filter { !isSpace($0) })
         return String(result)
