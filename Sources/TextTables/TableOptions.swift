@@ -90,37 +90,41 @@ enum TableTransforms {
         table.columns.replaceSubrange(column...column, with: [codeColumn, nameColumn])
         guard !table.header.isEmpty else { return }
 
-        // The header: the split column's labels widen, those to its right move, and the code and
-        // name labels go under the lowest label above the column.
-        var bottom = 0
+        // The header: labels over the split column widen, those to its right move, and the code
+        // and name labels go under the lowest label over the column, in the rows it spanned down
+        // over, or in a new bottom row.
+        var lowest: (row: Int, index: Int)?
         for row in table.header.indices {
             for index in table.header[row].indices {
-                var cell = table.header[row][index]
+                let cell = table.header[row][index]
                 if cell.column > column {
-                    cell.column += 1
+                    table.header[row][index].column += 1
                 } else if cell.column + cell.columnSpan > column {
-                    cell.columnSpan += 1
-                    bottom = max(bottom, row + cell.rowSpan)
+                    table.header[row][index].columnSpan += 1
+                    lowest = (row, index)
                 }
-                table.header[row][index] = cell
             }
         }
+        guard let (row, index) = lowest else { return }
         let rowCount = table.header.count
-        if bottom == rowCount {
-            for row in table.header.indices {
-                for index in table.header[row].indices where row + table.header[row][index].rowSpan == rowCount {
-                    let cell = table.header[row][index]
-                    if !(cell.column <= column && cell.column + cell.columnSpan > column) {
-                        table.header[row][index].rowSpan += 1
-                    }
+        let labelRow: Int
+        if table.header[row][index].rowSpan > 1 {
+            labelRow = row + 1
+            table.header[row][index].rowSpan = 1
+        } else {
+            labelRow = rowCount
+            for upper in table.header.indices {
+                for other in table.header[upper].indices
+                where upper + table.header[upper][other].rowSpan == rowCount && !(upper == row && other == index) {
+                    table.header[upper][other].rowSpan += 1
                 }
             }
             table.header.append([])
         }
-        let span = table.header.count - bottom
-        table.header[bottom].append(HeaderCell(text: codeLabel, column: column, rowSpan: span))
-        table.header[bottom].append(HeaderCell(text: nameLabel, column: column + 1, rowSpan: span))
-        table.header[bottom].sort { $0.column < $1.column }
+        let span = table.header.count - labelRow
+        table.header[labelRow].append(HeaderCell(text: codeLabel, column: column, rowSpan: span))
+        table.header[labelRow].append(HeaderCell(text: nameLabel, column: column + 1, rowSpan: span))
+        table.header[labelRow].sort { $0.column < $1.column }
     }
 
     // MARK: Units
@@ -198,8 +202,10 @@ struct AmountUnit: Hashable {
         for word in words {
             if let power = multipliers[String(word)] { exponent += power } else { currency.append(word.uppercased()) }
         }
+        // A currency code (USD, EUR) or sign.
         guard currency.count == 1, let base = currency.first,
-              base.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || "$€£¥".unicodeScalars.contains($0) }) else {
+              (2...4).contains(base.count) && base.unicodeScalars.allSatisfy({ $0.value >= 0x41 && $0.value <= 0x5A })
+                || ["$", "€", "£", "¥"].contains(base) else {
             return nil
         }
         self.init(base: base, exponent: exponent)
