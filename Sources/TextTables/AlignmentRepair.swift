@@ -150,6 +150,8 @@ struct AlignmentRepairer {
     var margin = 4.0
     /// Fewer rows than this teach nothing reliable: no repairs.
     var minimumRows = 8
+    /// Wider tables are not searched (the search grows with the square of the width).
+    var maximumColumns = 200
 
     /// A row as the profiles see it.
     private struct ShapedRow {
@@ -173,7 +175,7 @@ struct AlignmentRepairer {
 
     /// The realignments that make rows fit the column profiles, by row index.
     func realignments() -> [Int: Realignment] {
-        guard columnCount >= 2, eligible.filter({ $0 }).count >= minimumRows else { return [:] }
+        guard columnCount >= 2, columnCount <= maximumColumns, eligible.filter({ $0 }).count >= minimumRows else { return [:] }
         var interner = TextInterner()
         var shaped: [ShapedRow] = []
         shaped.reserveCapacity(rows.count)

@@ -100,6 +100,12 @@ enum CaptionParsing {
         (0x4E00...0x9FFF).contains(scalar.value) || (0x3400...0x4DBF).contains(scalar.value)
     }
 
+    /// What a unit line's label may be (compared without spaces, English lowercased).
+    private static let unitLabels: Set<String> = [
+        "单位", "金额单位", "计量单位", "货币单位", "价格单位", "数量单位",
+        "unit", "units", "currencyunit", "amountunit", "unitofmeasure", "amountsin",
+    ]
+
     /// The label and the unit of a unit line (`金额单位：万元`, `（单位：元）`, `Unit: USD thousand`).
     static func unit(_ text: String) -> (label: String, unit: String)? {
         var body = Substring(TextCleanup.trim(text))
@@ -110,9 +116,7 @@ enum CaptionParsing {
         let label = TextCleanup.compact(String(body[..<colon]))
         let unit = TextCleanup.trim(String(body[body.index(after: colon)...]))
         guard !unit.isEmpty, unit.unicodeScalars.count <= 24 else { return nil }
-        let chineseLabels: Set<String> = ["单位", "金额单位", "计量单位", "货币单位", "价格单位", "数量单位"]
-        let englishLabels: Set<String> = ["unit", "units", "currencyunit", "amountunit", "unitofmeasure", "amountsin"]
-        guard chineseLabels.contains(label) || englishLabels.contains(label.lowercased()) else { return nil }
+        guard unitLabels.contains(label) || unitLabels.contains(label.lowercased()) else { return nil }
         return (String(body[..<colon]), unit)
     }
 }

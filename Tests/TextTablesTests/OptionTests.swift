@@ -99,3 +99,46 @@ final class OptionTests: XCTestCase {
         XCTAssertEqual(document.tables[0].rows.count, 2)
     }
 }
+
+/// Odd and damaged input is read without crashing or hanging.
+final class RobustnessTests: XCTestCase {
+    func testOddShapesAreRead() throws {
+        let inputs = [
+            "", "\t", "\n\n\r\n", "表1 收入\n", "表1 收入\n\t\n", "表1 收入\n合 计\n", "a\tb\n\t\t\t\t\n1\t2\t3\t4\t5",
+            "Table 1 T\nUnit: USD\nA\tB\n1\n2\t3\t4\n", "表1 x\n单位：万元\n单位：元\n项目\t金额\n合计\t1\n",
+            "表1 x\n甲\t乙\n" + String(repeating: "\t", count: 300) + "1\n",
+            "预算01表 收支总表\n预算01表 收支总表\n收\t支\n1\t2\n预算01表 收支总表\n收\t支\n3\t4\n",
+        ]
+        for input in inputs {
+            let document = try read(input)
+            for table in document.tables {
+                for row in table.rows { XCTAssertEqual(row.cells.count, table.columns.count, input.debugDescription) }
+            }
+        }
+    }
+
+    func testDamagedSamplesAreRead() throws {
+        let lines = try sampleLines()
+        var state: UInt64 = 2026
+        func next(_ bound: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        for _ in 0..<20 {
+            var damaged = lines
+            for _ in 0..<40 {
+                let index = next(damaged.count)
+                switch next(4) {
+                case 0: damaged[index] = damaged[index].replacingOccurrences(of: "\t\t", with: "\t")
+                case 1: damaged[index] = "\t" + damaged[index]
+                case 2: damaged.remove(at: index)
+                default: damaged.insert(damaged[next(damaged.count)], at: index)
+                }
+            }
+            let document = try read(damaged.joined(separator: "\n"), options: TextReadOptions(splitCodes: true, fillDown: true))
+            for table in document.tables {
+                XCTAssertTrue(table.rows.allSatisfy { $0.cells.count == table.columns.count })
+            }
+        }
+    }
+}
