@@ -41,7 +41,7 @@ enum CellShape: Int, CaseIterable {
         else { self = .longText }
     }
 
-    /// Shapes whose values make a closed set when they repeat.
+    /// Shapes whose values make a closed set when they repeat, and whose column a value keeps.
     var isSetMember: Bool { self == .mark || self == .shortText }
 }
 
@@ -157,8 +157,6 @@ struct AlignmentRepairer {
     private struct ShapedRow {
         var values: [Int]
         var shapes: [CellShape]
-        /// Whether each value is short enough to count where it stands (affinity).
-        var repeatable: [Bool]
 
         func applying(_ realignment: Realignment?) -> ShapedRow {
             guard let realignment else { return self }
@@ -167,8 +165,6 @@ struct AlignmentRepairer {
             row.values.removeLast(realignment.count)
             row.shapes.insert(contentsOf: repeatElement(.empty, count: realignment.count), at: realignment.position)
             row.shapes.removeLast(realignment.count)
-            row.repeatable.insert(contentsOf: repeatElement(false, count: realignment.count), at: realignment.position)
-            row.repeatable.removeLast(realignment.count)
             return row
         }
     }
@@ -181,13 +177,12 @@ struct AlignmentRepairer {
         shaped.reserveCapacity(rows.count)
         for (index, cells) in rows.enumerated() {
             guard eligible[index] else {
-                shaped.append(ShapedRow(values: [], shapes: [], repeatable: []))
+                shaped.append(ShapedRow(values: [], shapes: []))
                 continue
             }
             let shapes = cells.map(CellShape.init)
-            let repeatable = shapes.map(\.isSetMember)
-            shaped.append(ShapedRow(values: zip(cells, repeatable).map { interner.id($0, isUnique: !$1) },
-                                    shapes: shapes, repeatable: repeatable))
+            shaped.append(ShapedRow(values: zip(cells, shapes).map { interner.id($0, isUnique: !$1.isSetMember) },
+                                    shapes: shapes))
         }
         // Only rows with trailing empty cells can have lost cells.
         let candidates = rows.indices.filter { eligible[$0] && shaped[$0].shapes.last == .empty }
@@ -237,7 +232,7 @@ struct AlignmentRepairer {
             self.columnCount = columnCount
             for index in placed.indices where eligible[index] {
                 let row = placed[index]
-                for column in 0..<columnCount where row.repeatable[column] {
+                for column in 0..<columnCount where row.shapes[column].isSetMember {
                     counts[row.values[column] * columnCount + column, default: 0] += 1
                     totals[row.values[column], default: 0] += 1
                 }
@@ -266,7 +261,7 @@ struct AlignmentRepairer {
         func score(_ column: Int, _ source: Int) -> Double {
             let value = row.values[source]
             var score = profiles[column].score(value, row.shapes[source], own: (own.values[column], own.shapes[column]))
-            if row.repeatable[source] {
+            if row.shapes[source].isSetMember {
                 score += affinities.score(value, in: column, ownColumn: own.values.firstIndex(of: value))
             }
             return score

@@ -8,7 +8,7 @@ enum CellLabels {
     /// `.subtotal` for `小计`, `Subtotal`; `nil` otherwise.
     static func totalKind(_ label: String) -> RowKind? {
         guard let first = label.utf8.first else { return nil }
-        if first < 0x80 {
+        if first == 0x54 || first == 0x74 || first == 0x53 || first == 0x73 || first == 0x47 || first == 0x67 {  // T S G
             let lowered = TextCleanup.trim(label).lowercased()
             if lowered.hasPrefix("subtotal") || lowered.hasPrefix("sub-total") || lowered.hasPrefix("sub total") {
                 return .subtotal

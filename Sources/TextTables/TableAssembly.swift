@@ -6,6 +6,8 @@ import TableModel
 struct TableAssembler {
     let options: TextReadOptions
     let typing: CellTyping
+    /// Whether a column name marks identifiers, by name: tables of a document share names.
+    let identifierColumns = IdentifierColumns()
 
     /// The most rows a header may have.
     static let maximumHeaderRows = 6
@@ -103,13 +105,25 @@ struct TableAssembler {
         }
 
         // Typed cells.
-        let identifiers = head.columns.map { CellTyping.isIdentifierColumn($0.name) }  // once per column
+        let identifiers = head.columns.map { identifierColumns.contains($0.name) }
         table.rows = zip(rows, kinds).map { row, kind in
             Row(kind: kind, line: row.line, cells: (0..<columnCount).map { column in
                 typedCell(row.output[column], identifier: identifiers[column])
             })
         }
         return table
+    }
+
+    /// `CellTyping.isIdentifierColumn`, remembered by name.
+    final class IdentifierColumns {
+        private var known: [String: Bool] = [:]
+
+        func contains(_ name: String) -> Bool {
+            if let answer = known[name] { return answer }
+            let answer = CellTyping.isIdentifierColumn(name)
+            known[name] = answer
+            return answer
+        }
     }
 
     /// The cell for an output text: empty, an exact number, or text.
