@@ -24,11 +24,23 @@ public struct CellTyping: Hashable, Sendable {
     /// `Code`): their digits stay text.
     public static func isIdentifierColumn(_ name: String) -> Bool {
         let lowered = name.lowercased()
-        for marker in ["编码", "代码", "编号", "代号", "邮编", "身份证", "电话", "手机"] where name.contains(marker) {
+        for marker in ["编码", "代码", "编号", "代号", "邮编", "身份证", "电话", "手机"] where containsBytes(name, marker) {
             return true
         }
         let words = lowered.split { !$0.isLetter && !$0.isNumber }
         return words.contains { ["id", "code", "zip", "postcode", "phone", "isbn", "sku"].contains($0) }
+    }
+
+    /// Whether `text` contains `part`, compared as UTF-8 bytes (Foundation's `contains` costs
+    /// microseconds a call through NSString).
+    private static func containsBytes(_ text: String, _ part: String) -> Bool {
+        let haystack = Array(text.utf8)
+        let needle = Array(part.utf8)
+        guard !needle.isEmpty, haystack.count >= needle.count else { return needle.isEmpty }
+        for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
+            if haystack[start..<(start + needle.count)].elementsEqual(needle) { return true }
+        }
+        return false
     }
 
     /// The cell for one field. `identifier` keeps digits as text (a code column).

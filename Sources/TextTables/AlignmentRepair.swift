@@ -1,0 +1,305 @@
+import Foundation
+import TableModel
+
+// Row alignment repair: put back the empty cells that extraction lost.
+//
+// A PDF text extractor drops empty cells: the leading ones of a row that starts a page (the row
+// then begins at column 0 and is padded with empty cells at its end), or one in the middle of a
+// row (everything after it moves one column left). Cells are never invented, so a row is only
+// ever repaired by inserting k empty cells at one place and dropping k empty cells at its end.
+//
+// Each column gets a profile from the table's data rows: how often it is empty, the shapes of
+// its values (amount, code-name, mark such as `≥` or `%`, short, medium or long text) and, when
+// few distinct short values repeat (`产出指标`/`效益指标`/…, `≥`/`≤`/`=`/`定性`, units), that closed
+// set. A placement's fit is the sum of its cells' log-likelihoods under the profiles; a row is
+// moved when the best placement beats the row as read by a clear margin. Profiles are learnt
+// from all rows, then again with the repairs applied, until the repairs no longer change.
+
+/// What a cell looks like, for column profiles.
+enum CellShape: Int, CaseIterable {
+    case empty, number, codeName, mark, shortText, mediumText, longText
+
+    init(_ text: String) {
+        if text.isEmpty { self = .empty; return }
+        if CellLabels.isNumber(text) { self = .number; return }
+        if CellLabels.codeName(text) != nil { self = .codeName; return }
+        var length = 0
+        var hasWordCharacter = false
+        for scalar in text.unicodeScalars {
+            length += 1
+            // Letters, digits and ideographs (marks such as `≥`, `%`, `=` are none of them).
+            let value = scalar.value
+            if (value >= 0x30 && value <= 0x39) || (value | 0x20 >= 0x61 && value | 0x20 <= 0x7A) || value >= 0x2E80
+                || (value >= 0xC0 && value < 0x2000) {
+                hasWordCharacter = true
+            }
+            if length > 40 { break }
+        }
+        if length <= 2 && !hasWordCharacter { self = .mark }
+        else if length <= 12 { self = .shortText }
+        else if length <= 40 { self = .mediumText }
+        else { self = .longText }
+    }
+
+    /// Shapes whose values make a closed set when they repeat, and whose column a value keeps.
+    var isSetMember: Bool { self == .mark || self == .shortText }
+}
+
+/// A row realigned by inserting `count` empty cells before cell `position`.
+struct Realignment: Hashable {
+    var position: Int
+    var count: Int
+}
+
+/// Cell texts as small integers, so that profiles count values without hashing strings
+/// (Swift hashes a `String` through Unicode normalisation; these keys hash raw UTF-8 bytes).
+struct TextInterner {
+    private struct Key: Hashable {
+        let text: String
+        static func == (left: Key, right: Key) -> Bool { left.text.utf8.elementsEqual(right.text.utf8) }
+        func hash(into hasher: inout Hasher) {
+            var copy = text
+            copy.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        }
+    }
+    private var ids: [Key: Int] = [:]
+
+    private(set) var count = 1
+
+    /// 0 for the empty text; the same id for equal texts, or, with `isUnique`, a new id without
+    /// looking (a text too long to repeat in a closed set).
+    mutating func id(_ text: String, isUnique: Bool = false) -> Int {
+        if text.isEmpty { return 0 }
+        if isUnique {
+            count += 1
+            return count - 1
+        }
+        if let id = ids[Key(text: text)] { return id }
+        ids[Key(text: text)] = count
+        count += 1
+        return count - 1
+    }
+}
+
+/// The statistics of one column.
+struct ColumnProfile {
+    private var rows = 0
+    private var shapeCounts = [Int](repeating: 0, count: CellShape.allCases.count)
+    private var valueCounts: [Int: Int] = [:]
+    private var setMemberCount = 0
+    /// The scores of each shape, and the same with one cell of that shape left out (a row is
+    /// judged by the other rows).
+    private var shapeScores = [Double](repeating: 0, count: CellShape.allCases.count)
+    private var shapeScoresLeavingOneOut = [Double](repeating: 0, count: CellShape.allCases.count)
+    private var isClosed = false
+    private var novelValueScore = 0.0
+
+    mutating func add(_ value: Int, _ shape: CellShape) {
+        rows += 1
+        shapeCounts[shape.rawValue] += 1
+        if shape.isSetMember {
+            valueCounts[value, default: 0] += 1
+            setMemberCount += 1
+        }
+    }
+
+    mutating func finish() {
+        shapeScores = scores(shapeCounts)
+        for shape in shapeCounts.indices where shapeCounts[shape] > 0 {
+            var counts = shapeCounts
+            counts[shape] -= 1
+            shapeScoresLeavingOneOut[shape] = scores(counts)[shape]
+        }
+        let distinct = valueCounts.count
+        isClosed = setMemberCount >= 6 && distinct * 3 <= setMemberCount
+        novelValueScore = log(Double(distinct + 1) / Double(setMemberCount + distinct + 1))
+    }
+
+    private func scores(_ counts: [Int]) -> [Double] {
+        let rows = Double(counts.reduce(0, +))
+        let empty = Double(counts[0])
+        let emptyShare = (empty + 0.5) / (rows + 1)
+        var scores = [log(emptyShare)]
+        for shape in 1..<counts.count {
+            scores.append(log(1 - emptyShare) + log((Double(counts[shape]) + 0.2) / (rows - empty + 1.2)))
+        }
+        return scores
+    }
+
+    /// The log-likelihood of a cell in this column, judged without `own`, the cell this row
+    /// put into the profile.
+    func score(_ value: Int, _ shape: CellShape, own: (value: Int, shape: CellShape)) -> Double {
+        let isOwn = own.shape == shape
+        var score = isOwn ? shapeScoresLeavingOneOut[shape.rawValue] : shapeScores[shape.rawValue]
+        if isClosed && shape.isSetMember {
+            let count = (valueCounts[value] ?? 0) - (isOwn && own.value == value ? 1 : 0)
+            if count <= 0 { score += novelValueScore }
+        }
+        return score
+    }
+}
+
+struct AlignmentRepairer {
+    /// Data rows (cleaned), each `columnCount` cells.
+    let rows: [[String]]
+    /// Rows that may be moved and that teach the profiles (data rows, not totals).
+    let eligible: [Bool]
+    let columnCount: Int
+    /// How much better (in log-likelihood) a placement must fit than the row as read, in all
+    /// and in its filled cells alone.
+    var margin = 4.0
+    /// Fewer rows than this teach nothing reliable: no repairs.
+    var minimumRows = 8
+    /// Wider tables are not searched (the search grows with the square of the width).
+    var maximumColumns = 200
+
+    /// A row as the profiles see it.
+    private struct ShapedRow {
+        var values: [Int]
+        var shapes: [CellShape]
+
+        func applying(_ realignment: Realignment?) -> ShapedRow {
+            guard let realignment else { return self }
+            var row = self
+            row.values.insert(contentsOf: repeatElement(0, count: realignment.count), at: realignment.position)
+            row.values.removeLast(realignment.count)
+            row.shapes.insert(contentsOf: repeatElement(.empty, count: realignment.count), at: realignment.position)
+            row.shapes.removeLast(realignment.count)
+            return row
+        }
+    }
+
+    /// The realignments that make rows fit the column profiles, by row index.
+    func realignments() -> [Int: Realignment] {
+        guard columnCount >= 2, columnCount <= maximumColumns, eligible.filter({ $0 }).count >= minimumRows else { return [:] }
+        var interner = TextInterner()
+        var shaped: [ShapedRow] = []
+        shaped.reserveCapacity(rows.count)
+        for (index, cells) in rows.enumerated() {
+            guard eligible[index] else {
+                shaped.append(ShapedRow(values: [], shapes: []))
+                continue
+            }
+            let shapes = cells.map(CellShape.init)
+            shaped.append(ShapedRow(values: zip(cells, shapes).map { interner.id($0, isUnique: !$1.isSetMember) },
+                                    shapes: shapes))
+        }
+        // Only rows with trailing empty cells can have lost cells.
+        let candidates = rows.indices.filter { eligible[$0] && shaped[$0].shapes.last == .empty }
+        guard !candidates.isEmpty else { return [:] }
+        var current: [Int: Realignment] = [:]
+        for _ in 0..<4 {
+            let placed = rows.indices.map { eligible[$0] ? shaped[$0].applying(current[$0]) : shaped[$0] }
+            let profiles = learnProfiles(placed)
+            let affinities = Affinities(placed, eligible: eligible, columnCount: columnCount)
+            var next: [Int: Realignment] = [:]
+            for index in candidates {
+                if let realignment = bestRealignment(shaped[index], own: placed[index], profiles, affinities) {
+                    next[index] = realignment
+                }
+            }
+            if next == current { break }
+            current = next
+        }
+        return current
+    }
+
+    /// `cells` with a realignment applied.
+    static func apply(_ realignment: Realignment, to cells: [String]) -> [String] {
+        var moved = cells
+        moved.insert(contentsOf: repeatElement("", count: realignment.count), at: realignment.position)
+        moved.removeLast(realignment.count)
+        return moved
+    }
+
+    private func learnProfiles(_ placed: [ShapedRow]) -> [ColumnProfile] {
+        var profiles = [ColumnProfile](repeating: ColumnProfile(), count: columnCount)
+        for index in placed.indices where eligible[index] {
+            for column in 0..<columnCount { profiles[column].add(placed[index].values[column], placed[index].shapes[column]) }
+        }
+        for column in profiles.indices { profiles[column].finish() }
+        return profiles
+    }
+
+    /// Where each repeated short value (`定性`, `社会效益指标`, `%`) stands: its count by column.
+    private struct Affinities {
+        let columnCount: Int
+        /// Keyed by `value * columnCount + column`.
+        var counts: [Int: Int] = [:]
+        var totals: [Int: Int] = [:]
+
+        init(_ placed: [ShapedRow], eligible: [Bool], columnCount: Int) {
+            self.columnCount = columnCount
+            for index in placed.indices where eligible[index] {
+                let row = placed[index]
+                for column in 0..<columnCount where row.shapes[column].isSetMember {
+                    counts[row.values[column] * columnCount + column, default: 0] += 1
+                    totals[row.values[column], default: 0] += 1
+                }
+            }
+        }
+
+        /// log P(column | value) from the other rows, when the value is seen at least three times
+        /// elsewhere; 0 otherwise.
+        func score(_ value: Int, in column: Int, ownColumn: Int?) -> Double {
+            let elsewhere = (totals[value] ?? 0) - (ownColumn == nil ? 0 : 1)
+            guard elsewhere >= 3 else { return 0 }
+            let here = (counts[value * columnCount + column] ?? 0) - (ownColumn == column ? 1 : 0)
+            return log((Double(here) + 0.5) / (Double(elsewhere) + 0.5 * Double(columnCount)))
+        }
+    }
+
+    /// The placement that fits best, when it beats the row as read by the margin, both in all
+    /// and in its filled cells alone: a row whose values all sit in columns of their shape is
+    /// not moved just because an empty cell of it is rare where it is.
+    private func bestRealignment(_ row: ShapedRow, own: ShapedRow, _ profiles: [ColumnProfile],
+                                 _ affinities: Affinities) -> Realignment? {
+        let count = columnCount
+        var trailingEmpty = 0
+        while trailingEmpty < count && row.shapes[count - 1 - trailingEmpty] == .empty { trailingEmpty += 1 }
+        guard trailingEmpty > 0 && trailingEmpty < count else { return nil }
+        func score(_ column: Int, _ source: Int) -> Double {
+            let value = row.values[source]
+            var score = profiles[column].score(value, row.shapes[source], own: (own.values[column], own.shapes[column]))
+            if row.shapes[source].isSetMember {
+                score += affinities.score(value, in: column, ownColumn: own.values.firstIndex(of: value))
+            }
+            return score
+        }
+        // Prefix sums, as read: of all cells, of the filled ones, and of empty cells in each column.
+        var asRead = [Double](repeating: 0, count: count + 1)
+        var filledAsRead = [Double](repeating: 0, count: count + 1)
+        var empties = [Double](repeating: 0, count: count + 1)
+        for column in 0..<count {
+            let cellScore = score(column, column)
+            asRead[column + 1] = asRead[column] + cellScore
+            filledAsRead[column + 1] = filledAsRead[column] + (row.shapes[column] == .empty ? 0 : cellScore)
+            empties[column + 1] = empties[column]
+                + profiles[column].score(0, .empty, own: (own.values[column], own.shapes[column]))
+        }
+        var best: Realignment?
+        var bestScore = asRead[count] + margin
+        // Suffix sums of the cells moved `shift` right, from column c to the end.
+        var shifted = [Double](repeating: 0, count: count + 1)
+        var filledShifted = [Double](repeating: 0, count: count + 1)
+        for shift in 1...trailingEmpty {
+            shifted[count] = 0
+            filledShifted[count] = 0
+            for column in stride(from: count - 1, through: shift, by: -1) {
+                let source = column - shift
+                let cellScore = score(column, source)
+                shifted[column] = shifted[column + 1] + cellScore
+                filledShifted[column] = filledShifted[column + 1] + (row.shapes[source] == .empty ? 0 : cellScore)
+            }
+            for position in 0..<(count - shift) where row.shapes[position] != .empty {
+                let score = asRead[position] + (empties[position + shift] - empties[position]) + shifted[position + shift]
+                let filledGain = filledShifted[position + shift] - (filledAsRead[count] - filledAsRead[position])
+                if score > bestScore && filledGain >= margin {
+                    bestScore = score
+                    best = Realignment(position: position, count: shift)
+                }
+            }
+        }
+        return best
+    }
+}

@@ -1,0 +1,243 @@
+import TableModel
+
+// One table region → one Table: rows and in-table notes, header rows, repeated headers,
+// alignment repair, header tree, columns, typed cells and row kinds.
+
+struct TableAssembler {
+    let options: TextReadOptions
+    let typing: CellTyping
+    /// Whether a column name marks identifiers, by name: tables of a document share names.
+    let identifierColumns = IdentifierColumns()
+
+    /// The most rows a header may have.
+    static let maximumHeaderRows = 6
+
+    /// A row of the table region: cleaned cells (what analysis reads) and output cells
+    /// (the same, or as extracted with `rawText`), both `columnCount` long.
+    private struct RegionRow {
+        var line: Int
+        var clean: [String]
+        var output: [String]
+        var afterBreak: Bool
+    }
+
+    func assemble(_ region: TableRegion, ordinal: Int, diagnostics: inout [Diagnostic]) -> Table {
+        var head = TableHead(id: region.caption?.id ?? "table-\(ordinal)", title: region.caption?.title ?? "",
+                             unit: region.unit, notes: region.notes,
+                             line: region.captionLine ?? region.lines.first?.number)
+        let name = head.id
+
+        // Rows, and the untabbed lines inside the table (footers, remarks), which become notes.
+        var lines: [(TextLine, Bool)] = []
+        var sawBreak = false
+        for line in region.lines {
+            if line.isBlank { sawBreak = true; continue }
+            if !line.isTabbed && CellLabels.totalKind(line.clean[0]) == nil {
+                let text = options.rawText ? line.raw[0] : line.clean[0]
+                head.notes.append(text)
+                diagnostics.append(Diagnostic(.note, line: line.number, "text inside table \(name) kept as a note: \(text)"))
+                sawBreak = true
+                continue
+            }
+            lines.append((line, sawBreak))
+            sawBreak = false
+        }
+        let columnCount = lines.map { $0.0.raw.count }.max() ?? 0
+        var rows = lines.map { line, afterBreak -> RegionRow in
+            let clean = line.clean + Array(repeating: "", count: columnCount - line.clean.count)
+            let output = options.rawText ? line.raw + Array(repeating: "", count: columnCount - line.raw.count) : clean
+            return RegionRow(line: line.number, clean: clean, output: output, afterBreak: afterBreak)
+        }
+
+        // Header rows: the leading rows that hold only labels.
+        var headerCount = 0
+        while headerCount < rows.count && headerCount < Self.maximumHeaderRows && isHeaderRow(rows[headerCount].clean) {
+            headerCount += 1
+        }
+        if headerCount == rows.count && rows.count > 1 { headerCount = 1 }  // no data row: only the first is a header
+        let headerRows = Array(rows[..<headerCount])
+        rows.removeFirst(headerCount)
+        rows = removeRepeatedHeaders(rows, header: headerRows, table: name, diagnostics: &diagnostics)
+
+        // Row kinds, then alignment repair of the data rows.
+        let kinds = rows.map { rowKind($0.clean) }
+        let repairer = AlignmentRepairer(rows: rows.map(\.clean), eligible: kinds.map { $0 == .data }, columnCount: columnCount)
+        let realignments = repairer.realignments()
+        let rowsAsRead = rows.map(\.clean)
+        if options.repair {
+            for (index, realignment) in realignments {
+                rows[index].clean = AlignmentRepairer.apply(realignment, to: rows[index].clean)
+                rows[index].output = AlignmentRepairer.apply(realignment, to: rows[index].output)
+            }
+        }
+
+        // Header tree and columns.
+        let builder = HeaderTreeBuilder(rows: headerRows.map(\.clean), columnCount: columnCount,
+                                        body: rows.map(\.clean),
+                                        adjustsGroups: options.repair)
+        let (labels, moves) = builder.build()
+        head.header = labels.map { row in
+            row.map { label in
+                HeaderCell(text: headerRows[label.row].output[label.sourceColumn], column: label.column,
+                           columnSpan: label.columnSpan, rowSpan: label.rowSpan)
+            }
+        }
+        head.columns = columns(labels: labels, headerRows: headerRows, columnCount: columnCount)
+
+        var table = Table(head: head)
+        for move in moves {
+            let line = headerRows[move.row].line
+            let action = "header label \"\(move.label)\" placed over column \(move.toColumn + 1) (\(head.columns[move.toColumn].name)), "
+                + "where its group begins, not column \(move.fromColumn + 1) where the text put it: \(move.reason)"
+            table.repairs.append(Repair(line: line, action: action))
+            diagnostics.append(Diagnostic(.warning, line: line, "\(name): \(action)"))
+        }
+        for (index, realignment) in realignments.sorted(by: { $0.key < $1.key }) {
+            let row = rows[index]
+            let description = describe(realignment, cells: rowsAsRead[index], columns: head.columns)
+            if options.repair {
+                table.repairs.append(Repair(line: row.line, action: description))
+                diagnostics.append(Diagnostic(.warning, line: row.line, "\(name): \(description)"))
+            } else {
+                diagnostics.append(Diagnostic(.warning, line: row.line,
+                                              "\(name): row does not fit its columns and is kept as read (repair is off); \(description)"))
+            }
+        }
+
+        // Typed cells.
+        let identifiers = head.columns.map { identifierColumns.contains($0.name) }
+        table.rows = zip(rows, kinds).map { row, kind in
+            Row(kind: kind, line: row.line, cells: (0..<columnCount).map { column in
+                typedCell(row.output[column], identifier: identifiers[column])
+            })
+        }
+        return table
+    }
+
+    /// `CellTyping.isIdentifierColumn`, remembered by name.
+    final class IdentifierColumns {
+        private var known: [String: Bool] = [:]
+
+        func contains(_ name: String) -> Bool {
+            if let answer = known[name] { return answer }
+            let answer = CellTyping.isIdentifierColumn(name)
+            known[name] = answer
+            return answer
+        }
+    }
+
+    /// The cell for an output text: empty, an exact number, or text.
+    func typedCell(_ text: String, identifier: Bool) -> Cell {
+        guard options.rawText else { return typing.cell(text, identifier: identifier) }
+        let trimmed = TextCleanup.trim(text)
+        if trimmed.isEmpty { return .empty }
+        if !identifier, let value = typing.cell(trimmed).number {
+            return .number(value, raw: value.text == text ? nil : text)
+        }
+        return .text(text)
+    }
+
+    /// Only labels: no amount (a year is a label), code-name, list item or long text, and not a
+    /// lone total label (an empty table's `合 计` row).
+    func isHeaderRow(_ cells: [String]) -> Bool {
+        var filled = 0
+        var lone = ""
+        for cell in cells where !cell.isEmpty {
+            if CellLabels.isNumber(cell) && !CellLabels.isYear(cell) { return false }
+            if CellLabels.codeName(cell) != nil || CellLabels.isEnumeratedItem(cell) { return false }
+            if cell.utf8.count > 50 && cell.unicodeScalars.count > 50 { return false }
+            filled += 1
+            lone = cell
+        }
+        return filled > 1 || (filled == 1 && CellLabels.totalKind(lone) == nil)
+    }
+
+    /// The row's kind from its label: the first filled cell that is not a number.
+    func rowKind(_ cells: [String]) -> RowKind {
+        guard let label = cells.first(where: { !$0.isEmpty && !CellLabels.isNumber($0) }) else { return .data }
+        return CellLabels.totalKind(label) ?? .data
+    }
+
+    /// A row's labels without positions or spaces: equal for a header row and its repetition,
+    /// even when the repetition lost its leading empty cells.
+    private func labelKey(_ cells: [String]) -> String {
+        cells.filter { !$0.isEmpty }.map(TextCleanup.compact).joined(separator: "\u{1F}")
+    }
+
+    /// Drops rows that repeat a header row (after page breaks, per block), and label rows that
+    /// repeat an earlier label row of the body right after a break (a sub-header repeated on the
+    /// next page). Each dropped line gets a note.
+    private func removeRepeatedHeaders(_ rows: [RegionRow], header: [RegionRow], table: String,
+                                       diagnostics: inout [Diagnostic]) -> [RegionRow] {
+        let headerKeys = Set(header.map { labelKey($0.clean) })
+        var labelRows: [String: Int] = [:]
+        var kept: [RegionRow] = []
+        var breakPending = false
+        for var row in rows {
+            row.afterBreak = row.afterBreak || breakPending
+            breakPending = false
+            guard isHeaderRow(row.clean) else { kept.append(row); continue }
+            let key = labelKey(row.clean)
+            let filled = row.clean.filter { !$0.isEmpty }.count
+            if headerKeys.contains(key) {
+                diagnostics.append(Diagnostic(.note, line: row.line, "\(table): repeated header row merged into the table's header"))
+                breakPending = true
+                continue
+            }
+            if filled >= 3, row.afterBreak, let first = labelRows[key] {
+                diagnostics.append(Diagnostic(.note, line: row.line,
+                                              "\(table): label row repeats line \(first) after a break; merged as a repeated sub-header"))
+                breakPending = true
+                continue
+            }
+            if filled >= 3 && labelRows[key] == nil { labelRows[key] = row.line }
+            kept.append(row)
+        }
+        return kept
+    }
+
+    /// Columns from the header labels: the path of labels above each column.
+    private func columns(labels: [[HeaderLabel]], headerRows: [RegionRow], columnCount: Int) -> [Column] {
+        var columns: [Column] = []
+        var seen: [String: Int] = [:]
+        for column in 0..<columnCount {
+            var path: [String] = []
+            for row in labels {
+                if let label = row.first(where: { $0.covers(column) }) {
+                    path.append(headerRows[label.row].output[label.sourceColumn])
+                }
+            }
+            var entry = Column(path: path)
+            if path.isEmpty { entry.name = "Column \(column + 1)" }
+            let occurrences = seen[entry.name, default: 0] + 1
+            seen[entry.name] = occurrences
+            if occurrences > 1 { entry.name += " (\(occurrences))" }
+            columns.append(entry)
+        }
+        return columns
+    }
+
+    /// A repair in words: what was lost and where the cells went.
+    private func describe(_ realignment: Realignment, cells: [String], columns: [Column]) -> String {
+        let moved = preview(cells[realignment.position])
+        let target = realignment.position + realignment.count
+        let cellWord = realignment.count == 1 ? "empty cell" : "empty cells"
+        let columnWord = realignment.count == 1 ? "column" : "columns"
+        let place: String
+        if realignment.position == 0 {
+            place = "at the start of the row"
+        } else if let previous = cells[..<realignment.position].last(where: { !$0.isEmpty }) {
+            place = "after \"\(preview(previous))\""
+        } else {
+            place = "before \"\(moved)\""
+        }
+        return "\(realignment.count) \(cellWord) lost \(place); moved \"\(moved)\" and the cells after it "
+            + "\(realignment.count) \(columnWord) right, to column \(target + 1) (\(columns[target].name))"
+    }
+
+    private func preview(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard scalars.count > 16 else { return text }
+        return String(String.UnicodeScalarView(scalars.prefix(16))) + "…"
+    }
+}

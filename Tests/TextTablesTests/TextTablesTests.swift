@@ -1,6 +1,0 @@
-import XCTest
-@testable import TextTables
-
-final class TextTablesModuleTests: XCTestCase {
-    func testModuleLoads() {}
-}
