@@ -3,6 +3,7 @@ import JSONFormat
 import MarkdownFormat
 import OOXML
 import TableModel
+import TextTables
 
 /// The one place that knows every format module: readers by input format, writers by output format.
 enum FormatRegistry {
@@ -11,6 +12,13 @@ enum FormatRegistry {
 
     static func openSource(path: String, format: Format, options: ConversionOptions) throws -> TableSource {
         switch format {
+        case .text:
+            let bytes = try FileByteSource(path: path).readAll(limit: wholeDocumentLimit)
+            try rejectBinary(bytes)
+            let textOptions = TextReadOptions(
+                repair: options.repair, rawText: options.rawText, splitCodes: options.splitCodes,
+                targetUnit: options.unit, fillDown: options.fillDown, parenthesesAsText: options.parenthesesAsText)
+            return DocumentSource(try TextTables.read(bytes, name: displayName(path), options: textOptions))
         case .json:
             let bytes = try FileByteSource(path: path).readAll(limit: wholeDocumentLimit)
             return DocumentSource(try TabconvJSONReader.read(bytes, name: displayName(path)))
@@ -45,6 +53,20 @@ enum FormatRegistry {
                 keepNumberFormat: options.keepNumberFormat))
         default:
             throw UsageError("tabconv cannot write \(format.rawValue)")
+        }
+    }
+
+    /// Refuses input that is binary data rather than text: a NUL byte, or many control characters,
+    /// in its first block (UTF-16 with a byte order mark is text).
+    static func rejectBinary(_ bytes: [UInt8]) throws {
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) { return }
+        let prefix = bytes.prefix(1 << 16)
+        if let offset = prefix.firstIndex(of: 0) {
+            throw FormatError(place: "byte \(offset)", "binary data, not text (a NUL byte); give a text, CSV, XLSX or JSON file")
+        }
+        let controls = prefix.filter { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D && $0 != 0x0C }.count
+        if controls * 20 > prefix.count {
+            throw FormatError("binary data, not text (\(controls) control bytes in the first \(prefix.count)); give a text, CSV, XLSX or JSON file")
         }
     }
 
