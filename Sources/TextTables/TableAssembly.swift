@@ -160,7 +160,7 @@ struct TableAssembler {
 
     /// A row's labels without positions or spaces: equal for a header row and its repetition,
     /// even when the repetition lost its leading empty cells.
-    private func labelKey(_ cells: [String]) -> String {
+    func labelKey(_ cells: [String]) -> String {
         cells.filter { !$0.isEmpty }.map(TextCleanup.compact).joined(separator: "\u{1F}")
     }
 

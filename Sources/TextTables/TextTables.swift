@@ -9,6 +9,8 @@
 //    tables becomes note diagnostics.
 // 3. TableAssembly: the leading rows that hold only labels are the header; later rows equal to
 //    a header row are repeated headers and merged away; blank lines are breaks, not table ends.
+//    FormSections first cuts a form (key–value rows, blocks with headers of their own) into
+//    sections, each assembled as a table of its own (`预算13表`, `预算13表-2`).
 // 4. AlignmentRepair: column profiles (empty share, value shapes, closed value sets) decide
 //    where a row that lost empty cells (page break, mid-row) belongs; each move is a Repair.
 // 5. HeaderTree: labels span right within their parent and down over empty cells; group bounds
@@ -79,8 +81,12 @@ public enum TextTables {
         var numberOptions = ExactDecimal.ParseOptions.lenient
         numberOptions.allowsParenthesesNegative = !options.parenthesesAsText
         let assembler = TableAssembler(options: options, typing: CellTyping(numberOptions: numberOptions))
-        for (index, region) in regions.enumerated() {
-            var table = assembler.assemble(region, ordinal: index + 1, diagnostics: &diagnostics)
+        // A form is read as one table per section (FormSections); other regions as they are.
+        let sections = regions.enumerated().flatMap { index, region in
+            assembler.formSections(of: region, ordinal: index + 1, diagnostics: &diagnostics).map { (index + 1, $0) }
+        }
+        for (ordinal, region) in sections {
+            var table = assembler.assemble(region, ordinal: ordinal, diagnostics: &diagnostics)
             if options.fillDown { TableTransforms.fillDown(&table) }
             if options.splitCodes { TableTransforms.splitCodes(&table) }
             TableTransforms.assignColumnTypes(&table)
