@@ -137,6 +137,7 @@ public enum TabConv {
     }
 
     /// A filter accepting the tables that `selectors` name by id, caption or 1-based position.
+    /// An id also selects the further sections of a form read as several tables (`预算13表-2`).
     static func tableFilter(_ selectors: [String]) -> (TableHead) -> Bool {
         guard !selectors.isEmpty else { return { _ in true } }
         var position = 0
@@ -144,8 +145,16 @@ public enum TabConv {
             position += 1
             return selectors.contains { selector in
                 selector == head.id || selector == head.caption || selector == head.title || selector == String(position)
+                    || isSection(head.id, of: selector)
             }
         }
+    }
+
+    /// True when `id` is `<table>-<number>`, the id the text reader gives a form's later sections.
+    static func isSection(_ id: String, of table: String) -> Bool {
+        guard id.hasPrefix(table + "-") else { return false }
+        let suffix = id.dropFirst(table.count + 1)
+        return !suffix.isEmpty && suffix.allSatisfy(\.isASCII) && suffix.allSatisfy(\.isNumber)
     }
 
     /// The file name for one table in a folder: `<id>-<title>.<ext>`, made safe for file systems.
