@@ -5,8 +5,8 @@
 // and attribute values in one scan that copies clean runs whole, and `XMLWriter` builds small
 // documents (elements, attributes, text) on top of it and streams them to a `ByteSink`. Characters
 // that XML 1.0 cannot carry are never emitted raw: OOXML text encodes them as `_xHHHH_` (its
-// `ST_Xstring` convention, which Excel, LibreOffice, openpyxl and calamine decode); elsewhere they
-// become U+FFFD.
+// `ST_Xstring` convention, which Excel, LibreOffice and calamine decode); elsewhere they become
+// U+FFFD.
 
 /// Escaping of text and attribute values into UTF-8 bytes.
 public enum XMLEscaping {
@@ -45,9 +45,11 @@ public enum XMLEscaping {
     }
 
     /// Appends `text` escaped as OOXML string content (`ST_Xstring`, the text of a cell, shared
-    /// string or inline string): `&`, `<`, `>` as entities; control characters XML 1.0 forbids, a
-    /// carriage return, U+FFFE and U+FFFF as `_xHHHH_`; and an `_` that would otherwise start such
-    /// an escape (`_x0041_` in the text) as `_x005F_`, so that readers decode exactly `text`.
+    /// string or inline string): `&`, `<`, `>` as entities, a carriage return as `&#13;`; control
+    /// characters XML 1.0 forbids, U+FFFE and U+FFFF as `_xHHHH_`; and an `_` that would otherwise
+    /// start such an escape (`_x0041_` in the text) as `_x005F_`, so that readers decode exactly
+    /// `text`. (Excel, LibreOffice and calamine decode `_xHHHH_` in inline strings; openpyxl 3.1
+    /// does not, and shows the escape itself.)
     public static func appendOOXMLText(_ text: String, to buffer: inout [UInt8]) {
         append(text, context: .ooxmlText, to: &buffer)
     }
@@ -119,7 +121,7 @@ public enum XMLEscaping {
                     default:  // a control character, tab, line feed or carriage return
                         consumed = 1
                         flush(bytes, from: runStart, to: index, into: &buffer)
-                        if context != .ooxmlText && (byte == 0x09 || byte == 0x0A || byte == 0x0D) {
+                        if byte == 0x09 || byte == 0x0A || byte == 0x0D {
                             buffer.append(contentsOf: "&#\(byte);".utf8)
                         } else {
                             appendForbidden(UInt16(byte), context: context, to: &buffer)

@@ -45,7 +45,7 @@ final class XMLWriterTests: XCTestCase {
     func testControlCharactersBecomeOOXMLEscapes() {
         XCTAssertEqual(ooxml("a\u{0}b\u{7}c\u{1B}d"), "a_x0000_b_x0007_c_x001B_d")
         XCTAssertEqual(ooxml("tab\tand\nnewline stay"), "tab\tand\nnewline stay")
-        XCTAssertEqual(ooxml("cr\r\nlf"), "cr_x000D_\nlf")
+        XCTAssertEqual(ooxml("cr\r\nlf"), "cr&#13;\nlf")
         XCTAssertEqual(ooxml("\u{FFFE}\u{FFFF}"), "_xFFFE__xFFFF_")
         XCTAssertEqual(ooxml("<预算>&"), "&lt;预算&gt;&amp;")
     }

@@ -1,0 +1,421 @@
+import TableModel
+import XMLStream
+import ZipArchive
+
+extension XLSXWriter {
+    /// Writes one table as one worksheet part: holds the first rows to size the columns, then
+    /// streams every row into the part's ZIP entry as XML bytes.
+    final class SheetEncoder {
+        let sheetName: String
+        let partName: String
+        /// The highest row number written (1-based), 0 before any.
+        private(set) var lastRowNumber = 0
+
+        private let head: TableHead
+        private let zip: ZipWriter
+        private let styles: StyleSheet
+        private let options: XLSXWriteOptions
+        private let isFirstSheet: Bool
+        private let report: (Diagnostic) -> Void
+        private let reportNumberAsText: (Diagnostic) -> Void
+
+        /// Columns the caption and header span: the head's columns, or more if the header says so.
+        private let width: Int
+        private var merges: [String] = []
+        /// Rows of caption, unit, notes and header, as (column, text, style) cells.
+        private var preamble: [[(column: Int, text: String, style: Int)]] = []
+        /// Display width (in character widths) per column, from header and sampled cells.
+        private var contentWidths: [Int]
+        /// Column widths as written; text wider than its column wraps.
+        private var columnWidths: [Int] = []
+
+        private var sampledRows: [Row] = []
+        private var isStreaming = false
+        private var buffer: [UInt8] = []
+        private var rowDigits: [UInt8] = []
+        private var columnLetters: [[UInt8]] = []
+
+        private let textStyle: Int
+        private let boldTextStyle: Int
+        private let wrappedTextStyle: Int
+        private let boldWrappedTextStyle: Int
+
+        private static let flushThreshold = 1 << 18
+
+        init(head: TableHead, sheetName: String, sheetNumber: Int, zip: ZipWriter, styles: StyleSheet,
+             options: XLSXWriteOptions, report: @escaping (Diagnostic) -> Void,
+             reportNumberAsText: @escaping (Diagnostic) -> Void) throws {
+            self.head = head
+            self.sheetName = sheetName
+            self.partName = "xl/worksheets/sheet\(sheetNumber).xml"
+            self.zip = zip
+            self.styles = styles
+            self.options = options
+            self.isFirstSheet = sheetNumber == 1
+            self.report = report
+            self.reportNumberAsText = reportNumberAsText
+
+            var width = head.columns.count
+            for row in head.header {
+                for cell in row { width = max(width, cell.column + max(cell.columnSpan, 1)) }
+            }
+            self.width = max(width, 1)
+            guard self.width <= CellReference.maximumColumns else {
+                throw FormatError(place: head.caption, "the table has \(self.width) columns, more than a worksheet's "
+                                  + "16,384: it cannot be written as XLSX")
+            }
+            contentWidths = Array(repeating: 0, count: self.width)
+            textStyle = 0
+            boldTextStyle = styles.index(of: CellStyle(font: .bold))
+            wrappedTextStyle = styles.index(of: CellStyle(wraps: true))
+            boldWrappedTextStyle = styles.index(of: CellStyle(font: .bold, wraps: true))
+            buffer.reserveCapacity(Self.flushThreshold + (1 << 16))
+            layOutPreamble()
+        }
+
+        // MARK: Layout above the data
+
+        /// Caption, unit and notes, each merged across the table; then the header tree, each
+        /// label merged over the columns and rows its spans give.
+        private func layOutPreamble() {
+            let lastColumn = CellReference.columnName(width - 1)
+            func addSpanningRow(_ text: String, style: CellStyle) {
+                preamble.append([(0, text, styles.index(of: style))])
+                if width > 1 { merges.append("A\(preamble.count):\(lastColumn)\(preamble.count)") }
+            }
+            if !head.caption.isEmpty {
+                addSpanningRow(head.caption, style: CellStyle(font: .caption, horizontal: .center, centredVertically: true))
+            }
+            if let unit = head.unit, !unit.isEmpty {
+                let label = unit.unicodeScalars.contains(where: Self.isWide) ? "金额单位：" : "Unit: "
+                addSpanningRow(label + unit, style: CellStyle(horizontal: .right))
+            }
+            for note in head.notes where !note.isEmpty {
+                addSpanningRow(note, style: CellStyle(horizontal: .center))
+            }
+
+            let headerStyle = styles.index(of: CellStyle(font: .bold, horizontal: .center, centredVertically: true,
+                                                         wraps: true, bordered: true))
+            let headerRowCount = head.header.count
+            let firstHeaderRow = preamble.count + 1
+            var occupied = Array(repeating: Array(repeating: false, count: width), count: headerRowCount)
+            var anchors = Array(repeating: [Int: String](), count: headerRowCount)
+            for (level, row) in head.header.enumerated() {
+                for cell in row {
+                    let columnSpan = max(cell.columnSpan, 1)
+                    let rowSpan = min(max(cell.rowSpan, 1), headerRowCount - level)
+                    let columns = cell.column..<(cell.column + columnSpan)
+                    let rows = level..<(level + rowSpan)
+                    guard cell.column >= 0, !rows.contains(where: { row in columns.contains { occupied[row][$0] } }) else {
+                        report(Diagnostic(.warning, line: head.line, place: "\(sheetName) header",
+                                          "header label \"\(cell.text)\" overlaps another label; left out of the sheet"))
+                        continue
+                    }
+                    for row in rows { for column in columns { occupied[row][column] = true } }
+                    anchors[level][cell.column] = cell.text
+                    if columnSpan > 1 || rowSpan > 1 {
+                        let top = CellReference(row: firstHeaderRow - 1 + level, column: cell.column)
+                        let bottom = CellReference(row: firstHeaderRow - 1 + level + rowSpan - 1,
+                                                   column: cell.column + columnSpan - 1)
+                        merges.append("\(top):\(bottom)")
+                    } else {
+                        contentWidths[cell.column] = max(contentWidths[cell.column], Self.displayWidth(cell.text))
+                    }
+                }
+            }
+            for level in 0..<headerRowCount {
+                // Every position gets the header style, so borders run round merged labels too.
+                preamble.append((0..<width).map { ($0, anchors[level][$0] ?? "", headerStyle) })
+            }
+        }
+
+        // MARK: Rows
+
+        func write(_ row: Row) throws {
+            if isStreaming {
+                try encode(row)
+            } else {
+                sampledRows.append(row)
+                if sampledRows.count >= options.widthSampleRowCount { try startStreaming(knowsAllRows: false) }
+            }
+        }
+
+        /// Ends the sheet: writes what is held, the merged ranges, and closes the ZIP entry.
+        func finish() throws {
+            if !isStreaming { try startStreaming(knowsAllRows: true) }
+            append("</sheetData>")
+            if !merges.isEmpty {
+                append("<mergeCells count=\"\(merges.count)\">")
+                for merge in merges { append("<mergeCell ref=\"\(merge)\"/>") }
+                append("</mergeCells>")
+            }
+            append("<pageMargins left=\"0.7\" right=\"0.7\" top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/>")
+            append("</worksheet>")
+            try flush()
+            try zip.endEntry()
+        }
+
+        /// The rows above the first data row, frozen and repeated on printed pages.
+        var frozenRowCount: Int { preamble.count }
+
+        /// Sizes the columns from what was sampled, writes the sheet's start, the preamble and the
+        /// sampled rows; from then on rows are encoded as they come.
+        private func startStreaming(knowsAllRows: Bool) throws {
+            isStreaming = true
+            for row in sampledRows { measure(row) }
+            columnWidths = contentWidths.map { $0 == 0 ? 0 : min(max($0, 6) + 2, options.maximumColumnWidth) }
+
+            try zip.beginEntry(partName, compressionLevel: options.compressionLevel)
+            append("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n")
+            append("<worksheet xmlns=\"\(OOXMLNamespace.spreadsheetML)\" xmlns:r=\"\(OOXMLNamespace.officeDocumentRelationships)\">")
+            if knowsAllRows {
+                // The used range is known only when every row is in hand; it is optional otherwise.
+                let lastColumn = max(width, sampledRows.map(\.cells.count).max() ?? 0) - 1
+                let lastRow = max(preamble.count + sampledRows.count, 1) - 1
+                let end = CellReference(row: min(lastRow, CellReference.maximumRows - 1),
+                                        column: min(lastColumn, CellReference.maximumColumns - 1))
+                append("<dimension ref=\"A1\(end.row == 0 && end.column == 0 ? "" : ":\(end)")\"/>")
+            }
+            append("<sheetViews><sheetView\(isFirstSheet ? " tabSelected=\"1\"" : "") workbookViewId=\"0\"")
+            if frozenRowCount > 0 && frozenRowCount < CellReference.maximumRows {
+                let topLeft = "A\(frozenRowCount + 1)"
+                append("><pane ySplit=\"\(frozenRowCount)\" topLeftCell=\"\(topLeft)\" activePane=\"bottomLeft\" state=\"frozen\"/>")
+                append("<selection pane=\"bottomLeft\" activeCell=\"\(topLeft)\" sqref=\"\(topLeft)\"/></sheetView>")
+            } else {
+                append("/>")
+            }
+            append("</sheetViews>")
+            if columnWidths.contains(where: { $0 > 0 }) {
+                append("<cols>")
+                for (column, width) in columnWidths.enumerated() where width > 0 {
+                    append("<col min=\"\(column + 1)\" max=\"\(column + 1)\" width=\"\(width)\" customWidth=\"1\"/>")
+                }
+                append("</cols>")
+            }
+            append("<sheetData>")
+            for cells in preamble {
+                try startRow()
+                for cell in cells {
+                    if cell.text.isEmpty {
+                        try appendStyledBlank(column: cell.column, style: cell.style)
+                    } else {
+                        try appendText(cell.text, column: cell.column, style: cell.style)
+                    }
+                }
+                append("</row>")
+            }
+            let rows = sampledRows
+            sampledRows = []
+            for row in rows { try encode(row) }
+            try flushIfFull()
+        }
+
+        /// Widens the columns for the cells of `row`.
+        private func measure(_ row: Row) {
+            if row.cells.count > contentWidths.count {
+                contentWidths.append(contentsOf: repeatElement(0, count: row.cells.count - contentWidths.count))
+            }
+            for (column, cell) in row.cells.enumerated() {
+                let width: Int
+                switch cell {
+                case .empty: continue
+                case .text(let text): width = Self.displayWidth(text)
+                case .number(let value, let raw): width = Self.displayWidth(of: value, grouped: isGrouped(value, raw: raw))
+                }
+                if width > contentWidths[column] { contentWidths[column] = width }
+            }
+        }
+
+        private func encode(_ row: Row) throws {
+            guard row.cells.count <= CellReference.maximumColumns else {
+                throw FormatError(line: row.line, place: "\(quotedSheetName)!row \(lastRowNumber + 1)",
+                                  "the row has \(row.cells.count) cells, more than a worksheet's 16,384 columns")
+            }
+            guard row.cells.contains(where: { !$0.isEmpty }) else {
+                // An empty row takes its place and writes nothing.
+                try skipRow()
+                return
+            }
+            try startRow()
+            let bold = row.kind != .data
+            for (column, cell) in row.cells.enumerated() {
+                switch cell {
+                case .empty:
+                    continue
+                case .text(let text):
+                    // A column sized by no sampled cell has Excel's default width, about 8 characters.
+                    let room = (column < columnWidths.count && columnWidths[column] > 0 ? columnWidths[column] : 10) - 2
+                    let fits = text.utf8.count <= room || Self.displayWidth(text) <= room
+                    let wraps = !fits || text.utf8.contains(0x0A)
+                    let style = bold ? (wraps ? boldWrappedTextStyle : boldTextStyle) : (wraps ? wrappedTextStyle : textStyle)
+                    try appendText(text, column: column, style: style, line: row.line)
+                case .number(let value, let raw):
+                    try appendNumber(value, raw: raw, column: column, bold: bold, line: row.line)
+                }
+            }
+            append("</row>")
+            try flushIfFull()
+        }
+
+        /// Opens the next row: `<row r="N">`.
+        private func startRow() throws {
+            try skipRow()
+            rowDigits.removeAll(keepingCapacity: true)
+            var number = lastRowNumber
+            repeat {
+                rowDigits.append(UInt8(0x30 + number % 10))
+                number /= 10
+            } while number > 0
+            rowDigits.reverse()
+            append("<row r=\"")
+            buffer.append(contentsOf: rowDigits)
+            append("\">")
+        }
+
+        /// Moves to the next row number; fails past the last row a worksheet has.
+        private func skipRow() throws {
+            guard lastRowNumber < CellReference.maximumRows else {
+                throw FormatError(place: quotedSheetName, "the table needs more than 1,048,576 rows, a worksheet's "
+                                  + "limit (\(preamble.count) of them above the data): it cannot be written as XLSX")
+            }
+            lastRowNumber += 1
+        }
+
+        /// `<c r="B7"` for the open row.
+        @inline(__always)
+        private func appendCellStart(column: Int) {
+            while columnLetters.count <= column {
+                columnLetters.append(Array(CellReference.columnName(columnLetters.count).utf8))
+            }
+            append("<c r=\"")
+            buffer.append(contentsOf: columnLetters[column])
+            buffer.append(contentsOf: rowDigits)
+            buffer.append(0x22)
+        }
+
+        private func appendStyledBlank(column: Int, style: Int) throws {
+            appendCellStart(column: column)
+            append(" s=\"\(style)\"/>")
+        }
+
+        private func appendText(_ text: String, column: Int, style: Int, line: Int? = nil) throws {
+            let utf8Count = text.utf8.count
+            if utf8Count > 32_767, text.utf16.count > 32_767 {
+                throw FormatError(line: line, place: "\(quotedSheetName)!\(CellReference(row: lastRowNumber - 1, column: column))",
+                                  "the text has \(text.utf16.count) characters, more than a cell's 32,767; "
+                                  + "it cannot be written as XLSX without truncating it")
+            }
+            appendCellStart(column: column)
+            if style != 0 { append(" s=\"\(style)\"") }
+            if XMLEscaping.needsSpacePreserved(text) {
+                append(" t=\"inlineStr\"><is><t xml:space=\"preserve\">")
+            } else {
+                append(" t=\"inlineStr\"><is><t>")
+            }
+            XMLEscaping.appendOOXMLText(text, to: &buffer)
+            append("</t></is></c>")
+        }
+
+        private func appendNumber(_ value: ExactDecimal, raw: String?, column: Int, bold: Bool, line: Int?) throws {
+            let digits = Self.significantDigits(value)
+            if digits > 15 && options.numbers == .exact {
+                let place = "\(quotedSheetName)!\(CellReference(row: lastRowNumber - 1, column: column))"
+                reportNumberAsText(Diagnostic(.warning, line: line, place: place,
+                    "\(value.text) has \(digits) significant digits, more than the 15 a spreadsheet keeps: "
+                    + "written as text so that no program shows it rounded"))
+                let style = bold ? boldTextStyle : textStyle
+                try appendText(value.text, column: column, style: style, line: line)
+                return
+            }
+            let style = styles.numberStyle(scale: value.scale, grouped: isGrouped(value, raw: raw), bold: bold)
+            appendCellStart(column: column)
+            append(" s=\"\(style)\"><v>")
+            // A negative zero is written as zero: spreadsheets do not keep the sign.
+            if value.isZero && value.isNegative {
+                buffer.append(contentsOf: value.text.utf8.dropFirst())
+            } else {
+                buffer.append(contentsOf: value.text.utf8)
+            }
+            append("</v></c>")
+        }
+
+        /// Fractions show thousands separators (amounts); whole numbers only when they were
+        /// printed with them, so that years and counts read as printed.
+        @inline(__always)
+        private func isGrouped(_ value: ExactDecimal, raw: String?) -> Bool {
+            value.scale > 0 || (raw?.utf8.contains(0x2C) ?? false)
+        }
+
+        private var quotedSheetName: String { "'" + sheetName.replacingOccurrences(of: "'", with: "''") + "'" }
+
+        // MARK: Bytes
+
+        @inline(__always)
+        private func append(_ literal: String) {
+            buffer.append(contentsOf: literal.utf8)
+        }
+
+        private func flushIfFull() throws {
+            if buffer.count >= Self.flushThreshold { try flush() }
+        }
+
+        private func flush() throws {
+            try zip.write(buffer)
+            buffer.removeAll(keepingCapacity: true)
+        }
+
+        // MARK: Measures
+
+        /// Digits from the first to the last non-zero digit: what a double must hold for the
+        /// value to show as printed.
+        static func significantDigits(_ value: ExactDecimal) -> Int {
+            var first = -1
+            var last = -1
+            var position = 0
+            for byte in value.text.utf8 where byte >= 0x30 && byte <= 0x39 {
+                if byte != 0x30 {
+                    if first < 0 { first = position }
+                    last = position
+                }
+                position += 1
+            }
+            return first < 0 ? 0 : last - first + 1
+        }
+
+        /// How many character widths `text` takes: East Asian wide and fullwidth characters count
+        /// two; of several lines, the longest.
+        static func displayWidth(_ text: String) -> Int {
+            var widest = 0
+            var current = 0
+            for scalar in text.unicodeScalars {
+                if scalar == "\n" {
+                    widest = max(widest, current)
+                    current = 0
+                } else {
+                    current += isWide(scalar) ? 2 : 1
+                }
+            }
+            return max(widest, current)
+        }
+
+        /// The width of a number as its format shows it: sign, grouped integer digits, point and
+        /// fraction digits.
+        static func displayWidth(of value: ExactDecimal, grouped: Bool) -> Int {
+            let length = value.text.utf8.count
+            let integerDigits = length - (value.isNegative ? 1 : 0) - (value.scale > 0 ? value.scale + 1 : 0)
+            return length + (grouped ? (integerDigits - 1) / 3 : 0)
+        }
+
+        /// East Asian Wide (W) and Fullwidth (F) ranges: CJK, kana, Hangul, fullwidth forms.
+        static func isWide(_ scalar: Unicode.Scalar) -> Bool {
+            switch scalar.value {
+            case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
+                 0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
+                 0xFFE0...0xFFE6, 0x20000...0x3FFFD:
+                return true
+            default:
+                return false
+            }
+        }
+    }
+}
