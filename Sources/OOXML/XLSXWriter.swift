@@ -17,6 +17,9 @@ public struct XLSXWriteOptions: Hashable, Sendable {
     /// The deflate level of every part, 0 (none) to 9 (smallest); level 1 deflates the sheet XML
     /// about three times faster than level 6 for a file about a fifth larger.
     public var compressionLevel: Int
+    /// Deflates on a second thread while the sheet XML is produced (same bytes, about twice the
+    /// speed on two cores).
+    public var deflatesInBackground: Bool
     /// Writes ZIP64 records for every entry even when nothing needs them (for tests).
     public var forcesZIP64: Bool
     /// How many rows of each table are held to size its columns before its cells are streamed.
@@ -24,10 +27,11 @@ public struct XLSXWriteOptions: Hashable, Sendable {
     /// The widest a column is made, in character widths (wider text wraps).
     public var maximumColumnWidth: Int
 
-    public init(numbers: Numbers = .exact, compressionLevel: Int = 6, forcesZIP64: Bool = false,
-                widthSampleRowCount: Int = 1000, maximumColumnWidth: Int = 60) {
+    public init(numbers: Numbers = .exact, compressionLevel: Int = 6, deflatesInBackground: Bool = true,
+                forcesZIP64: Bool = false, widthSampleRowCount: Int = 1000, maximumColumnWidth: Int = 60) {
         self.numbers = numbers
         self.compressionLevel = compressionLevel
+        self.deflatesInBackground = deflatesInBackground
         self.forcesZIP64 = forcesZIP64
         self.widthSampleRowCount = max(widthSampleRowCount, 1)
         self.maximumColumnWidth = max(maximumColumnWidth, 8)
@@ -81,7 +85,8 @@ public final class XLSXWriter: TableSink {
     /// A writer sending the workbook's bytes to `output`.
     public init(output: ByteSink, options: XLSXWriteOptions = .init()) {
         self.options = options
-        self.zip = ZipWriter(output: output, zip64: options.forcesZIP64 ? .always : .automatic)
+        self.zip = ZipWriter(output: output, zip64: options.forcesZIP64 ? .always : .automatic,
+                             deflatesInBackground: options.deflatesInBackground)
     }
 
     // MARK: TableSink

@@ -34,6 +34,10 @@ extension XLSXWriter {
         private var buffer: [UInt8] = []
         private var rowDigits: [UInt8] = []
         private var columnLetters: [[UInt8]] = []
+        /// ` s="N"` by style index.
+        private var styleAttributes: [[UInt8]] = []
+        /// Number style indexes by `scale * 4 + grouped * 2 + bold`; -1 until first used.
+        private var numberStyles: [Int] = []
 
         private let textStyle: Int
         private let boldTextStyle: Int
@@ -194,12 +198,13 @@ extension XLSXWriter {
             }
             append("<sheetData>")
             for cells in preamble {
-                try startRow()
+                try skipRow()
+                openRow(&buffer)
                 for cell in cells {
                     if cell.text.isEmpty {
-                        try appendStyledBlank(column: cell.column, style: cell.style)
+                        appendStyledBlank(column: cell.column, style: cell.style, to: &buffer)
                     } else {
-                        try appendText(cell.text, column: cell.column, style: cell.style)
+                        try appendText(cell.text, column: cell.column, style: cell.style, line: head.line, to: &buffer)
                     }
                 }
                 append("</row>")
@@ -220,25 +225,27 @@ extension XLSXWriter {
                 switch cell {
                 case .empty: continue
                 case .text(let text): width = Self.displayWidth(text)
-                case .number(let value, let raw): width = Self.displayWidth(of: value, grouped: isGrouped(value, raw: raw))
+                case .number(let value, let raw): width = Self.displayWidth(of: value, grouped: Self.isGrouped(value, raw: raw))
                 }
                 if width > contentWidths[column] { contentWidths[column] = width }
             }
         }
 
+        /// Encodes one row into the buffer (held in a local while it grows, so that appends
+        /// need no exclusivity checks on the property).
         private func encode(_ row: Row) throws {
             guard row.cells.count <= CellReference.maximumColumns else {
                 throw FormatError(line: row.line, place: "\(quotedSheetName)!row \(lastRowNumber + 1)",
                                   "the row has \(row.cells.count) cells, more than a worksheet's 16,384 columns")
             }
-            guard row.cells.contains(where: { !$0.isEmpty }) else {
-                // An empty row takes its place and writes nothing.
-                try skipRow()
-                return
-            }
-            try startRow()
+            try skipRow()
+            var out: [UInt8] = []
+            swap(&out, &buffer)
+            defer { swap(&out, &buffer) }
+            var rowIsOpen = false
             let bold = row.kind != .data
             for (column, cell) in row.cells.enumerated() {
+                let style: Int
                 switch cell {
                 case .empty:
                     continue
@@ -247,29 +254,20 @@ extension XLSXWriter {
                     let room = (column < columnWidths.count && columnWidths[column] > 0 ? columnWidths[column] : 10) - 2
                     let fits = text.utf8.count <= room || Self.displayWidth(text) <= room
                     let wraps = !fits || text.utf8.contains(0x0A)
-                    let style = bold ? (wraps ? boldWrappedTextStyle : boldTextStyle) : (wraps ? wrappedTextStyle : textStyle)
-                    try appendText(text, column: column, style: style, line: row.line)
+                    style = bold ? (wraps ? boldWrappedTextStyle : boldTextStyle) : (wraps ? wrappedTextStyle : textStyle)
+                    if !rowIsOpen { openRow(&out); rowIsOpen = true }
+                    try appendText(text, column: column, style: style, line: row.line, to: &out)
                 case .number(let value, let raw):
-                    try appendNumber(value, raw: raw, column: column, bold: bold, line: row.line)
+                    if !rowIsOpen { openRow(&out); rowIsOpen = true }
+                    try appendNumber(value, raw: raw, column: column, bold: bold, line: row.line, to: &out)
                 }
             }
-            append("</row>")
-            try flushIfFull()
-        }
-
-        /// Opens the next row: `<row r="N">`.
-        private func startRow() throws {
-            try skipRow()
-            rowDigits.removeAll(keepingCapacity: true)
-            var number = lastRowNumber
-            repeat {
-                rowDigits.append(UInt8(0x30 + number % 10))
-                number /= 10
-            } while number > 0
-            rowDigits.reverse()
-            append("<row r=\"")
-            buffer.append(contentsOf: rowDigits)
-            append("\">")
+            // An empty row keeps its number and writes nothing.
+            if rowIsOpen { Self.append("</row>", to: &out) }
+            if out.count >= Self.flushThreshold {
+                try zip.write(out)
+                out.removeAll(keepingCapacity: true)
+            }
         }
 
         /// Moves to the next row number; fails past the last row a worksheet has.
@@ -281,68 +279,90 @@ extension XLSXWriter {
             lastRowNumber += 1
         }
 
-        /// `<c r="B7"` for the open row.
+        /// Writes `<row r="N">` for the current row number and keeps its digits for cell references.
+        private func openRow(_ out: inout [UInt8]) {
+            rowDigits.removeAll(keepingCapacity: true)
+            var number = lastRowNumber
+            repeat {
+                rowDigits.append(UInt8(0x30 + number % 10))
+                number /= 10
+            } while number > 0
+            rowDigits.reverse()
+            Self.append("<row r=\"", to: &out)
+            out.append(contentsOf: rowDigits)
+            Self.append("\">", to: &out)
+        }
+
+        /// `<c r="B7"` and, for a style other than the default, ` s="3"`.
         @inline(__always)
-        private func appendCellStart(column: Int) {
+        private func appendCellStart(column: Int, style: Int, to out: inout [UInt8]) {
             while columnLetters.count <= column {
                 columnLetters.append(Array(CellReference.columnName(columnLetters.count).utf8))
             }
-            append("<c r=\"")
-            buffer.append(contentsOf: columnLetters[column])
-            buffer.append(contentsOf: rowDigits)
-            buffer.append(0x22)
+            while styleAttributes.count <= style {
+                styleAttributes.append(Array(" s=\"\(styleAttributes.count)\"".utf8))
+            }
+            Self.append("<c r=\"", to: &out)
+            out.append(contentsOf: columnLetters[column])
+            out.append(contentsOf: rowDigits)
+            out.append(0x22)
+            if style != 0 { out.append(contentsOf: styleAttributes[style]) }
         }
 
-        private func appendStyledBlank(column: Int, style: Int) throws {
-            appendCellStart(column: column)
-            append(" s=\"\(style)\"/>")
+        private func appendStyledBlank(column: Int, style: Int, to out: inout [UInt8]) {
+            appendCellStart(column: column, style: style, to: &out)
+            Self.append("/>", to: &out)
         }
 
-        private func appendText(_ text: String, column: Int, style: Int, line: Int? = nil) throws {
-            let utf8Count = text.utf8.count
-            if utf8Count > 32_767, text.utf16.count > 32_767 {
+        private func appendText(_ text: String, column: Int, style: Int, line: Int?, to out: inout [UInt8]) throws {
+            if text.utf8.count > 32_767, text.utf16.count > 32_767 {
                 throw FormatError(line: line, place: "\(quotedSheetName)!\(CellReference(row: lastRowNumber - 1, column: column))",
                                   "the text has \(text.utf16.count) characters, more than a cell's 32,767; "
                                   + "it cannot be written as XLSX without truncating it")
             }
-            appendCellStart(column: column)
-            if style != 0 { append(" s=\"\(style)\"") }
+            appendCellStart(column: column, style: style, to: &out)
             if XMLEscaping.needsSpacePreserved(text) {
-                append(" t=\"inlineStr\"><is><t xml:space=\"preserve\">")
+                Self.append(" t=\"inlineStr\"><is><t xml:space=\"preserve\">", to: &out)
             } else {
-                append(" t=\"inlineStr\"><is><t>")
+                Self.append(" t=\"inlineStr\"><is><t>", to: &out)
             }
-            XMLEscaping.appendOOXMLText(text, to: &buffer)
-            append("</t></is></c>")
+            XMLEscaping.appendOOXMLText(text, to: &out)
+            Self.append("</t></is></c>", to: &out)
         }
 
-        private func appendNumber(_ value: ExactDecimal, raw: String?, column: Int, bold: Bool, line: Int?) throws {
-            let digits = Self.significantDigits(value)
+        private func appendNumber(_ value: ExactDecimal, raw: String?, column: Int, bold: Bool, line: Int?,
+                                  to out: inout [UInt8]) throws {
+            var text = value.text
+            let (digits, isZero) = text.withUTF8 { Self.significantDigits($0) }
             if digits > 15 && options.numbers == .exact {
                 let place = "\(quotedSheetName)!\(CellReference(row: lastRowNumber - 1, column: column))"
                 reportNumberAsText(Diagnostic(.warning, line: line, place: place,
                     "\(value.text) has \(digits) significant digits, more than the 15 a spreadsheet keeps: "
                     + "written as text so that no program shows it rounded"))
-                let style = bold ? boldTextStyle : textStyle
-                try appendText(value.text, column: column, style: style, line: line)
+                try appendText(value.text, column: column, style: bold ? boldTextStyle : textStyle, line: line, to: &out)
                 return
             }
-            let style = styles.numberStyle(scale: value.scale, grouped: isGrouped(value, raw: raw), bold: bold)
-            appendCellStart(column: column)
-            append(" s=\"\(style)\"><v>")
-            // A negative zero is written as zero: spreadsheets do not keep the sign.
-            if value.isZero && value.isNegative {
-                buffer.append(contentsOf: value.text.utf8.dropFirst())
-            } else {
-                buffer.append(contentsOf: value.text.utf8)
+            let grouped = Self.isGrouped(value, raw: raw)
+            let key = value.scale &* 4 &+ (grouped ? 2 : 0) &+ (bold ? 1 : 0)
+            while numberStyles.count <= key { numberStyles.append(-1) }
+            var style = numberStyles[key]
+            if style < 0 {
+                style = styles.numberStyle(scale: value.scale, grouped: grouped, bold: bold)
+                numberStyles[key] = style
             }
-            append("</v></c>")
+            appendCellStart(column: column, style: style, to: &out)
+            Self.append("><v>", to: &out)
+            text.withUTF8 { bytes in
+                // A negative zero is written as zero: spreadsheets do not keep the sign.
+                out.append(contentsOf: isZero && bytes.first == 0x2D ? UnsafeBufferPointer(rebasing: bytes.dropFirst()) : bytes)
+            }
+            Self.append("</v></c>", to: &out)
         }
 
         /// Fractions show thousands separators (amounts); whole numbers only when they were
         /// printed with them, so that years and counts read as printed.
         @inline(__always)
-        private func isGrouped(_ value: ExactDecimal, raw: String?) -> Bool {
+        static func isGrouped(_ value: ExactDecimal, raw: String?) -> Bool {
             value.scale > 0 || (raw?.utf8.contains(0x2C) ?? false)
         }
 
@@ -351,6 +371,11 @@ extension XLSXWriter {
         // MARK: Bytes
 
         @inline(__always)
+        private static func append(_ literal: StaticString, to out: inout [UInt8]) {
+            out.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+        }
+
+        /// Appends to the buffer outside the row loop.
         private func append(_ literal: String) {
             buffer.append(contentsOf: literal.utf8)
         }
@@ -366,20 +391,20 @@ extension XLSXWriter {
 
         // MARK: Measures
 
-        /// Digits from the first to the last non-zero digit: what a double must hold for the
-        /// value to show as printed.
-        static func significantDigits(_ value: ExactDecimal) -> Int {
+        /// Digits from the first to the last non-zero digit of a number's canonical text (what a
+        /// double must hold for the value to show as printed), and whether every digit is zero.
+        static func significantDigits(_ text: UnsafeBufferPointer<UInt8>) -> (count: Int, isZero: Bool) {
             var first = -1
             var last = -1
             var position = 0
-            for byte in value.text.utf8 where byte >= 0x30 && byte <= 0x39 {
+            for byte in text where byte != 0x2E && byte != 0x2D {
                 if byte != 0x30 {
                     if first < 0 { first = position }
                     last = position
                 }
                 position += 1
             }
-            return first < 0 ? 0 : last - first + 1
+            return first < 0 ? (0, true) : (last - first + 1, false)
         }
 
         /// How many character widths `text` takes: East Asian wide and fullwidth characters count

@@ -28,9 +28,6 @@ extension XLSXWriter {
     final class StyleSheet {
         private(set) var styles: [CellStyle] = [.default]
         private var indexes: [CellStyle: Int] = [.default: 0]
-        /// Number styles by `scale * 4 + grouped * 2 + bold`, the lookup on the hot path.
-        private var numberStyles: [Int] = []
-
         /// The `s` index of `style`.
         func index(of style: CellStyle) -> Int {
             if let index = indexes[style] { return index }
@@ -42,16 +39,9 @@ extension XLSXWriter {
         /// The style of a number with `scale` fraction digits: `#,##0.000000` for six when
         /// `grouped`, `0.000000` otherwise; bold for totals.
         func numberStyle(scale: Int, grouped: Bool, bold: Bool) -> Int {
-            let key = scale * 4 + (grouped ? 2 : 0) + (bold ? 1 : 0)
-            if key < numberStyles.count, numberStyles[key] >= 0 { return numberStyles[key] }
-            if key >= numberStyles.count {
-                numberStyles.append(contentsOf: repeatElement(-1, count: key + 1 - numberStyles.count))
-            }
             var format = grouped ? "#,##0" : "0"
             if scale > 0 { format += "." + String(repeating: "0", count: scale) }
-            let index = index(of: CellStyle(font: bold ? .bold : .regular, numberFormat: format))
-            numberStyles[key] = index
-            return index
+            return index(of: CellStyle(font: bold ? .bold : .regular, numberFormat: format))
         }
 
         /// `xl/styles.xml`.

@@ -1,4 +1,3 @@
-import CZlib
 import TableModel
 
 /// Writes a ZIP archive to a sink that cannot seek, one entry after another.
@@ -17,6 +16,10 @@ import TableModel
 /// entry is dated 1980-01-01 00:00. Errors (a duplicate name, a call out of order, a sink that
 /// fails) are `FormatError`s naming the entry. `ZipWriter` is also a `ByteSink` that writes into
 /// the open entry, so a `ByteWriter` can stream into an entry.
+///
+/// With `deflatesInBackground`, entry data written as `[UInt8]` chunks is deflated on a second
+/// thread while the caller produces the next chunk (the same bytes result); the sink is then
+/// called from that thread, one call at a time.
 public final class ZipWriter: ByteSink {
     /// When to use ZIP64 records.
     public enum ZIP64Mode: Sendable {
@@ -33,46 +36,32 @@ public final class ZipWriter: ByteSink {
     private struct CentralEntry {
         var name: [UInt8]
         var flags: UInt16
-        var crc: UInt32
-        var compressedSize: UInt64
-        var uncompressedSize: UInt64
+        var crc: UInt32 = 0
+        var compressedSize: UInt64 = 0
+        var uncompressedSize: UInt64 = 0
         var localHeaderOffset: UInt64
         var zip64InLocalHeader: Bool
     }
 
-    private let output: ByteSink
+    private let output: ZipWriterOutput
+    private let background: ZipWriterBackgroundDeflater?
     private let zip64Mode: ZIP64Mode
-    /// Bytes waiting to go to the sink.
-    private let pending: UnsafeMutableRawBufferPointer
-    private var pendingCount = 0
-    /// Bytes passed to the sink or pending: the offset of the next record.
-    private var offset: UInt64 = 0
     private var entries: [CentralEntry] = []
     private var names: Set<String> = []
     private var finished = false
-
-    // The open entry.
     private var openName: String?
     private var openEntry: CentralEntry?
-    private let stream: UnsafeMutablePointer<z_stream>
-    private var streamInitialized = false
 
-    private static let pendingCapacity = 1 << 17
-
-    /// A writer sending the archive to `output`.
-    public init(output: ByteSink, zip64: ZIP64Mode = .automatic) {
-        self.output = output
+    /// A writer sending the archive to `output`; with `deflatesInBackground`, entry data is
+    /// deflated on a thread of its own.
+    public init(output: ByteSink, zip64: ZIP64Mode = .automatic, deflatesInBackground: Bool = false) {
+        self.output = ZipWriterOutput(sink: output)
         self.zip64Mode = zip64
-        pending = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.pendingCapacity, alignment: 16)
-        stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-        stream.initialize(to: z_stream())
+        self.background = deflatesInBackground ? ZipWriterBackgroundDeflater(output: self.output) : nil
     }
 
     deinit {
-        if streamInitialized { deflateEnd(stream) }
-        stream.deinitialize(count: 1)
-        stream.deallocate()
-        pending.deallocate()
+        background?.stop()
     }
 
     /// The number of entries written or open.
@@ -95,83 +84,74 @@ public final class ZipWriter: ByteSink {
         var flags = ZipFormat.flagDataDescriptor
         if nameBytes.contains(where: { $0 >= 0x80 }) { flags |= ZipFormat.flagUTF8Name }
         let zip64 = zip64Mode == .always
-        let entry = CentralEntry(name: nameBytes, flags: flags, crc: 0, compressedSize: 0, uncompressedSize: 0,
-                                 localHeaderOffset: offset, zip64InLocalHeader: zip64)
-
-        // Local file header; CRC and sizes follow in the data descriptor.
-        try appendUInt32(ZipFormat.localFileHeaderSignature)
-        try appendUInt16(zip64 ? ZipFormat.versionZIP64 : ZipFormat.versionDeflate)
-        try appendUInt16(flags)
-        try appendUInt16(ZipFormat.methodDeflate)
-        try appendUInt16(ZipFormat.fixedDOSTime)
-        try appendUInt16(ZipFormat.fixedDOSDate)
-        try appendUInt32(0)  // CRC-32
-        try appendUInt32(zip64 ? UInt32.max : 0)  // compressed size
-        try appendUInt32(zip64 ? UInt32.max : 0)  // uncompressed size
-        try appendUInt16(UInt16(nameBytes.count))
-        try appendUInt16(zip64 ? 20 : 0)  // extra field length
-        try appendBytes(nameBytes)
-        if zip64 {
-            try appendUInt16(ZipFormat.zip64ExtraFieldID)
-            try appendUInt16(16)
-            try appendUInt64(0)  // uncompressed size, in the descriptor
-            try appendUInt64(0)  // compressed size, in the descriptor
+        let entry = CentralEntry(name: nameBytes, flags: flags, localHeaderOffset: output.offset,
+                                 zip64InLocalHeader: zip64)
+        try located(name) {
+            // Local file header; CRC and sizes follow in the data descriptor.
+            try output.appendInteger(ZipFormat.localFileHeaderSignature)
+            try output.appendInteger(zip64 ? ZipFormat.versionZIP64 : ZipFormat.versionDeflate)
+            try output.appendInteger(flags)
+            try output.appendInteger(ZipFormat.methodDeflate)
+            try output.appendInteger(ZipFormat.fixedDOSTime)
+            try output.appendInteger(ZipFormat.fixedDOSDate)
+            try output.appendInteger(UInt32(0))  // CRC-32
+            try output.appendInteger(zip64 ? UInt32.max : 0)  // compressed size
+            try output.appendInteger(zip64 ? UInt32.max : 0)  // uncompressed size
+            try output.appendInteger(UInt16(nameBytes.count))
+            try output.appendInteger(UInt16(zip64 ? 20 : 0))  // extra field length
+            try output.appendBytes(nameBytes)
+            if zip64 {
+                try output.appendInteger(ZipFormat.zip64ExtraFieldID)
+                try output.appendInteger(UInt16(16))
+                try output.appendInteger(UInt64(0))  // uncompressed size, in the descriptor
+                try output.appendInteger(UInt64(0))  // compressed size, in the descriptor
+            }
+            try output.startDeflate(level: compressionLevel)
         }
-
-        stream.pointee = z_stream()
-        let status = deflateInit2_(stream, Int32(compressionLevel), Z_DEFLATED, -MAX_WBITS, 8,
-                                   Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
-        guard status == Z_OK else { throw FormatError(place: name, "zlib could not start deflate (status \(status))") }
-        streamInitialized = true
         openName = name
         openEntry = entry
     }
 
     /// Adds bytes to the open entry.
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
-        guard var entry = openEntry else { throw FormatError("no ZIP entry is open to write to") }
-        guard let base = bytes.baseAddress else { return }
-        var remaining = bytes.count
-        var input = base.assumingMemoryBound(to: UInt8.self)
-        // zlib counts in 32-bit units: feed at most 1 GiB a call.
-        while remaining > 0 {
-            let chunk = min(remaining, 1 << 30)
-            entry.crc = UInt32(crc32(uLong(entry.crc), input, uInt(chunk)))
-            entry.uncompressedSize += UInt64(chunk)
-            stream.pointee.next_in = UnsafeMutablePointer(mutating: input)
-            stream.pointee.avail_in = uInt(chunk)
-            try deflatePending(flush: Z_NO_FLUSH)
-            input += chunk
-            remaining -= chunk
+        guard openEntry != nil else { throw FormatError("no ZIP entry is open to write to") }
+        if let background {
+            try located(openName) { try background.enqueue(Array(bytes)) }
+        } else {
+            try located(openName) { try output.deflateData(bytes) }
         }
-        openEntry = entry
     }
 
-    /// Adds bytes to the open entry.
+    /// Adds bytes to the open entry (without a copy when deflating in the background).
     public func write(_ bytes: [UInt8]) throws {
-        try bytes.withUnsafeBytes { try write($0) }
+        guard openEntry != nil else { throw FormatError("no ZIP entry is open to write to") }
+        if let background {
+            try located(openName) { try background.enqueue(bytes) }
+        } else {
+            try located(openName) { try bytes.withUnsafeBytes { try output.deflateData($0) } }
+        }
     }
 
     /// Ends the open entry: flushes the deflate stream and writes the data descriptor.
     public func endEntry() throws {
         guard var entry = openEntry else { throw FormatError("no ZIP entry is open to end") }
-        stream.pointee.next_in = nil
-        stream.pointee.avail_in = 0
-        try deflatePending(flush: Z_FINISH)
-        entry.compressedSize = UInt64(stream.pointee.total_out)
-        deflateEnd(stream)
-        streamInitialized = false
-
-        let zip64Sizes = entry.zip64InLocalHeader || entry.compressedSize >= ZipFormat.maximumClassicSize
-            || entry.uncompressedSize >= ZipFormat.maximumClassicSize
-        try appendUInt32(ZipFormat.dataDescriptorSignature)
-        try appendUInt32(entry.crc)
-        if zip64Sizes {
-            try appendUInt64(entry.compressedSize)
-            try appendUInt64(entry.uncompressedSize)
-        } else {
-            try appendUInt32(UInt32(entry.compressedSize))
-            try appendUInt32(UInt32(entry.uncompressedSize))
+        try located(openName) {
+            try background?.waitUntilIdle()
+            try output.finishDeflate()
+            entry.crc = output.crc
+            entry.compressedSize = output.compressedSize
+            entry.uncompressedSize = output.uncompressedSize
+            let zip64Sizes = entry.zip64InLocalHeader || entry.compressedSize >= ZipFormat.maximumClassicSize
+                || entry.uncompressedSize >= ZipFormat.maximumClassicSize
+            try output.appendInteger(ZipFormat.dataDescriptorSignature)
+            try output.appendInteger(entry.crc)
+            if zip64Sizes {
+                try output.appendInteger(entry.compressedSize)
+                try output.appendInteger(entry.uncompressedSize)
+            } else {
+                try output.appendInteger(UInt32(entry.compressedSize))
+                try output.appendInteger(UInt32(entry.uncompressedSize))
+            }
         }
         entries.append(entry)
         openEntry = nil
@@ -190,43 +170,42 @@ public final class ZipWriter: ByteSink {
     public func finish() throws {
         guard !finished else { return }
         if let openName { throw FormatError(place: openName, "entry is still open when the ZIP archive ends") }
-        let directoryOffset = offset
+        background?.stop()
+        let directoryOffset = output.offset
         for entry in entries { try appendCentralDirectoryHeader(entry) }
-        let directorySize = offset - directoryOffset
+        let directorySize = output.offset - directoryOffset
 
         let needsZIP64End = zip64Mode == .always || entries.count >= ZipFormat.maximumClassicEntryCount
             || directoryOffset >= ZipFormat.maximumClassicSize || directorySize >= ZipFormat.maximumClassicSize
         if needsZIP64End {
-            let recordOffset = offset
-            try appendUInt32(ZipFormat.zip64EndOfCentralDirectorySignature)
-            try appendUInt64(44)  // size of the rest of this record
-            try appendUInt16(ZipFormat.versionZIP64)  // version made by (MS-DOS host)
-            try appendUInt16(ZipFormat.versionZIP64)  // version needed
-            try appendUInt32(0)  // this disk
-            try appendUInt32(0)  // disk with the central directory
-            try appendUInt64(UInt64(entries.count))
-            try appendUInt64(UInt64(entries.count))
-            try appendUInt64(directorySize)
-            try appendUInt64(directoryOffset)
-            try appendUInt32(ZipFormat.zip64EndOfCentralDirectoryLocatorSignature)
-            try appendUInt32(0)  // disk with the ZIP64 end record
-            try appendUInt64(recordOffset)
-            try appendUInt32(1)  // total disks
+            let recordOffset = output.offset
+            try output.appendInteger(ZipFormat.zip64EndOfCentralDirectorySignature)
+            try output.appendInteger(UInt64(44))  // size of the rest of this record
+            try output.appendInteger(ZipFormat.versionZIP64)  // version made by (MS-DOS host)
+            try output.appendInteger(ZipFormat.versionZIP64)  // version needed
+            try output.appendInteger(UInt32(0))  // this disk
+            try output.appendInteger(UInt32(0))  // disk with the central directory
+            try output.appendInteger(UInt64(entries.count))
+            try output.appendInteger(UInt64(entries.count))
+            try output.appendInteger(directorySize)
+            try output.appendInteger(directoryOffset)
+            try output.appendInteger(ZipFormat.zip64EndOfCentralDirectoryLocatorSignature)
+            try output.appendInteger(UInt32(0))  // disk with the ZIP64 end record
+            try output.appendInteger(recordOffset)
+            try output.appendInteger(UInt32(1))  // total disks
         }
         let classicCount = UInt16(min(entries.count, ZipFormat.maximumClassicEntryCount))
-        try appendUInt32(ZipFormat.endOfCentralDirectorySignature)
-        try appendUInt16(0)  // this disk
-        try appendUInt16(0)  // disk with the central directory
-        try appendUInt16(classicCount)
-        try appendUInt16(classicCount)
-        try appendUInt32(UInt32(min(directorySize, ZipFormat.maximumClassicSize)))
-        try appendUInt32(UInt32(min(directoryOffset, ZipFormat.maximumClassicSize)))
-        try appendUInt16(0)  // comment length
-        try flushPending()
+        try output.appendInteger(ZipFormat.endOfCentralDirectorySignature)
+        try output.appendInteger(UInt16(0))  // this disk
+        try output.appendInteger(UInt16(0))  // disk with the central directory
+        try output.appendInteger(classicCount)
+        try output.appendInteger(classicCount)
+        try output.appendInteger(UInt32(min(directorySize, ZipFormat.maximumClassicSize)))
+        try output.appendInteger(UInt32(min(directoryOffset, ZipFormat.maximumClassicSize)))
+        try output.appendInteger(UInt16(0))  // comment length
+        try output.flush()
         finished = true
     }
-
-    // MARK: - Records
 
     private func appendCentralDirectoryHeader(_ entry: CentralEntry) throws {
         let forced = zip64Mode == .always
@@ -234,95 +213,43 @@ public final class ZipWriter: ByteSink {
         let bigCompressed = forced || entry.compressedSize >= ZipFormat.maximumClassicSize
         let bigOffset = forced || entry.localHeaderOffset >= ZipFormat.maximumClassicSize
         let extraLength = (bigUncompressed ? 8 : 0) + (bigCompressed ? 8 : 0) + (bigOffset ? 8 : 0)
-        let usesZIP64 = extraLength > 0 || entry.zip64InLocalHeader
-        let version = usesZIP64 ? ZipFormat.versionZIP64 : ZipFormat.versionDeflate
+        let version = extraLength > 0 || entry.zip64InLocalHeader ? ZipFormat.versionZIP64 : ZipFormat.versionDeflate
 
-        try appendUInt32(ZipFormat.centralDirectoryHeaderSignature)
-        try appendUInt16(version)  // version made by: MS-DOS host, no Unix attributes
-        try appendUInt16(version)  // version needed
-        try appendUInt16(entry.flags)
-        try appendUInt16(ZipFormat.methodDeflate)
-        try appendUInt16(ZipFormat.fixedDOSTime)
-        try appendUInt16(ZipFormat.fixedDOSDate)
-        try appendUInt32(entry.crc)
-        try appendUInt32(bigCompressed ? UInt32.max : UInt32(entry.compressedSize))
-        try appendUInt32(bigUncompressed ? UInt32.max : UInt32(entry.uncompressedSize))
-        try appendUInt16(UInt16(entry.name.count))
-        try appendUInt16(extraLength > 0 ? UInt16(4 + extraLength) : 0)
-        try appendUInt16(0)  // comment length
-        try appendUInt16(0)  // disk number start
-        try appendUInt16(0)  // internal attributes
-        try appendUInt32(0)  // external attributes
-        try appendUInt32(bigOffset ? UInt32.max : UInt32(entry.localHeaderOffset))
-        try appendBytes(entry.name)
+        try output.appendInteger(ZipFormat.centralDirectoryHeaderSignature)
+        try output.appendInteger(version)  // version made by: MS-DOS host, no Unix attributes
+        try output.appendInteger(version)  // version needed
+        try output.appendInteger(entry.flags)
+        try output.appendInteger(ZipFormat.methodDeflate)
+        try output.appendInteger(ZipFormat.fixedDOSTime)
+        try output.appendInteger(ZipFormat.fixedDOSDate)
+        try output.appendInteger(entry.crc)
+        try output.appendInteger(bigCompressed ? UInt32.max : UInt32(entry.compressedSize))
+        try output.appendInteger(bigUncompressed ? UInt32.max : UInt32(entry.uncompressedSize))
+        try output.appendInteger(UInt16(entry.name.count))
+        try output.appendInteger(UInt16(extraLength > 0 ? 4 + extraLength : 0))
+        try output.appendInteger(UInt16(0))  // comment length
+        try output.appendInteger(UInt16(0))  // disk number start
+        try output.appendInteger(UInt16(0))  // internal attributes
+        try output.appendInteger(UInt32(0))  // external attributes
+        try output.appendInteger(bigOffset ? UInt32.max : UInt32(entry.localHeaderOffset))
+        try output.appendBytes(entry.name)
         if extraLength > 0 {
             // The fields appear in this order, each only when its classic field is saturated.
-            try appendUInt16(ZipFormat.zip64ExtraFieldID)
-            try appendUInt16(UInt16(extraLength))
-            if bigUncompressed { try appendUInt64(entry.uncompressedSize) }
-            if bigCompressed { try appendUInt64(entry.compressedSize) }
-            if bigOffset { try appendUInt64(entry.localHeaderOffset) }
+            try output.appendInteger(ZipFormat.zip64ExtraFieldID)
+            try output.appendInteger(UInt16(extraLength))
+            if bigUncompressed { try output.appendInteger(entry.uncompressedSize) }
+            if bigCompressed { try output.appendInteger(entry.compressedSize) }
+            if bigOffset { try output.appendInteger(entry.localHeaderOffset) }
         }
     }
 
-    // MARK: - Output
-
-    /// Runs deflate over the stream's pending input with `flush`, moving its output to the sink;
-    /// with `Z_FINISH`, until the stream ends.
-    private func deflatePending(flush: Int32) throws {
-        let base = pending.baseAddress!.assumingMemoryBound(to: UInt8.self)
-        while true {
-            if pendingCount == pending.count { try flushPending() }
-            let room = pending.count - pendingCount
-            stream.pointee.next_out = base + pendingCount
-            stream.pointee.avail_out = uInt(room)
-            let status = deflate(stream, flush)
-            let produced = room - Int(stream.pointee.avail_out)
-            pendingCount += produced
-            offset += UInt64(produced)
-            if flush == Z_FINISH {
-                if status == Z_STREAM_END { return }
-            } else if stream.pointee.avail_in == 0 && stream.pointee.avail_out > 0 {
-                return
-            }
-            guard status == Z_OK || status == Z_BUF_ERROR else {
-                throw FormatError(place: openName, "zlib deflate failed (status \(status))")
-            }
+    /// Runs `body`, giving an error without a place the entry's name.
+    private func located(_ name: String?, _ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch var error as FormatError {
+            if error.place == nil { error.place = name }
+            throw error
         }
     }
-
-    private func flushPending() throws {
-        guard pendingCount > 0 else { return }
-        try output.write(UnsafeRawBufferPointer(rebasing: pending[0..<pendingCount]))
-        pendingCount = 0
-    }
-
-    private func appendBytes(_ bytes: [UInt8]) throws {
-        var index = 0
-        while index < bytes.count {
-            if pendingCount == pending.count { try flushPending() }
-            let count = min(bytes.count - index, pending.count - pendingCount)
-            bytes.withUnsafeBytes { source in
-                (pending.baseAddress! + pendingCount).copyMemory(from: source.baseAddress! + index, byteCount: count)
-            }
-            pendingCount += count
-            index += count
-        }
-        offset += UInt64(bytes.count)
-    }
-
-    private func appendInteger<Value: FixedWidthInteger>(_ value: Value) throws {
-        let size = MemoryLayout<Value>.size
-        if pending.count - pendingCount < size { try flushPending() }
-        var littleEndian = value.littleEndian
-        withUnsafeBytes(of: &littleEndian) { source in
-            (pending.baseAddress! + pendingCount).copyMemory(from: source.baseAddress!, byteCount: size)
-        }
-        pendingCount += size
-        offset += UInt64(size)
-    }
-
-    private func appendUInt16(_ value: UInt16) throws { try appendInteger(value) }
-    private func appendUInt32(_ value: UInt32) throws { try appendInteger(value) }
-    private func appendUInt64(_ value: UInt64) throws { try appendInteger(value) }
 }

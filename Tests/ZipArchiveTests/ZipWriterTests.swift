@@ -24,9 +24,10 @@ final class ZipWriterTests: XCTestCase {
         ]
     }
 
-    private func writeArchive(zip64: ZipWriter.ZIP64Mode = .automatic, entries: [Entry]) throws -> [UInt8] {
+    private func writeArchive(zip64: ZipWriter.ZIP64Mode = .automatic, background: Bool = false,
+                              entries: [Entry]) throws -> [UInt8] {
         let sink = MemoryByteSink()
-        let zip = ZipWriter(output: sink, zip64: zip64)
+        let zip = ZipWriter(output: sink, zip64: zip64, deflatesInBackground: background)
         for entry in entries {
             if entry.bytes.count > 1000 {
                 // Stream in uneven chunks, as a sheet writer does.
@@ -153,6 +154,35 @@ final class ZipWriterTests: XCTestCase {
         XCTAssertEqual(try writeArchive(entries: entries), try writeArchive(entries: entries))
         XCTAssertEqual(try writeArchive(zip64: .always, entries: entries),
                        try writeArchive(zip64: .always, entries: entries))
+    }
+
+    func testBackgroundDeflateGivesTheSameBytes() throws {
+        let entries = sampleEntries()
+        XCTAssertEqual(try writeArchive(background: true, entries: entries), try writeArchive(entries: entries))
+        XCTAssertEqual(try writeArchive(zip64: .always, background: true, entries: entries),
+                       try writeArchive(zip64: .always, entries: entries))
+    }
+
+    func testSinkFailureIsReportedWithTheEntry() throws {
+        final class FailingSink: ByteSink {
+            var allowed: Int
+            init(allowed: Int) { self.allowed = allowed }
+            func write(_ bytes: UnsafeRawBufferPointer) throws {
+                allowed -= bytes.count
+                if allowed < 0 { throw FormatError("disk full") }
+            }
+        }
+        for background in [false, true] {
+            let zip = ZipWriter(output: FailingSink(allowed: 1000), deflatesInBackground: background)
+            try zip.beginEntry("big.bin", compressionLevel: 0)
+            XCTAssertThrowsError(try {
+                for _ in 0..<64 { try zip.write([UInt8](repeating: 7, count: 1 << 16)) }
+                try zip.endEntry()
+            }()) { error in
+                XCTAssertEqual((error as? FormatError)?.message, "disk full")
+                XCTAssertEqual((error as? FormatError)?.place, "big.bin")
+            }
+        }
     }
 
     func testEntriesAreDatedAtTheDOSEpoch() throws {
