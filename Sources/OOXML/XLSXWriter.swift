@@ -14,8 +14,9 @@ public struct XLSXWriteOptions: Hashable, Sendable {
     }
 
     public var numbers: Numbers
-    /// The deflate level of every part, 0 (none) to 9 (smallest); level 1 deflates the sheet XML
-    /// about three times faster than level 6 for a file about a fifth larger.
+    /// The deflate level of every part, 0 (none) to 9 (smallest). The default, 1, deflates sheet
+    /// XML about three times faster than zlib's usual 6 for a file about a fifth larger (a million
+    /// budget rows: 109 MB instead of 90 MB); deflate is the largest cost of writing a workbook.
     public var compressionLevel: Int
     /// Deflates on a second thread while the sheet XML is produced (same bytes, about twice the
     /// speed on two cores).
@@ -27,7 +28,7 @@ public struct XLSXWriteOptions: Hashable, Sendable {
     /// The widest a column is made, in character widths (wider text wraps).
     public var maximumColumnWidth: Int
 
-    public init(numbers: Numbers = .exact, compressionLevel: Int = 6, deflatesInBackground: Bool = true,
+    public init(numbers: Numbers = .exact, compressionLevel: Int = 1, deflatesInBackground: Bool = true,
                 forcesZIP64: Bool = false, widthSampleRowCount: Int = 1000, maximumColumnWidth: Int = 60) {
         self.numbers = numbers
         self.compressionLevel = compressionLevel

@@ -31,7 +31,7 @@ extension XLSXWriter {
 
         private var sampledRows: [Row] = []
         private var isStreaming = false
-        private var buffer: [UInt8] = []
+        private var buffer = SheetBytes(capacity: flushThreshold + (1 << 16))
         private var rowDigits: [UInt8] = []
         private var columnLetters: [[UInt8]] = []
         /// ` s="N"` by style index.
@@ -73,8 +73,11 @@ extension XLSXWriter {
             boldTextStyle = styles.index(of: CellStyle(font: .bold))
             wrappedTextStyle = styles.index(of: CellStyle(wraps: true))
             boldWrappedTextStyle = styles.index(of: CellStyle(font: .bold, wraps: true))
-            buffer.reserveCapacity(Self.flushThreshold + (1 << 16))
             layOutPreamble()
+        }
+
+        deinit {
+            buffer.deallocate()
         }
 
         // MARK: Layout above the data
@@ -239,9 +242,10 @@ extension XLSXWriter {
                                   "the row has \(row.cells.count) cells, more than a worksheet's 16,384 columns")
             }
             try skipRow()
-            var out: [UInt8] = []
-            swap(&out, &buffer)
-            defer { swap(&out, &buffer) }
+            // A local copy of the buffer (its pointer and count) while the row grows; written back
+            // at the end, also when a cell throws.
+            var out = buffer
+            defer { buffer = out }
             var rowIsOpen = false
             let bold = row.kind != .data
             for (column, cell) in row.cells.enumerated() {
@@ -253,7 +257,7 @@ extension XLSXWriter {
                     // A column sized by no sampled cell has Excel's default width, about 8 characters.
                     let room = (column < columnWidths.count && columnWidths[column] > 0 ? columnWidths[column] : 10) - 2
                     let fits = text.utf8.count <= room || Self.displayWidth(text) <= room
-                    let wraps = !fits || text.utf8.contains(0x0A)
+                    let wraps = !fits || Self.containsLineFeed(text)
                     style = bold ? (wraps ? boldWrappedTextStyle : boldTextStyle) : (wraps ? wrappedTextStyle : textStyle)
                     if !rowIsOpen { openRow(&out); rowIsOpen = true }
                     try appendText(text, column: column, style: style, line: row.line, to: &out)
@@ -263,10 +267,10 @@ extension XLSXWriter {
                 }
             }
             // An empty row keeps its number and writes nothing.
-            if rowIsOpen { Self.append("</row>", to: &out) }
+            if rowIsOpen { out.append("</row>") }
             if out.count >= Self.flushThreshold {
-                try zip.write(out)
-                out.removeAll(keepingCapacity: true)
+                try zip.write(out.array)
+                out.removeAll()
             }
         }
 
@@ -280,7 +284,7 @@ extension XLSXWriter {
         }
 
         /// Writes `<row r="N">` for the current row number and keeps its digits for cell references.
-        private func openRow(_ out: inout [UInt8]) {
+        private func openRow(_ out: inout SheetBytes) {
             rowDigits.removeAll(keepingCapacity: true)
             var number = lastRowNumber
             repeat {
@@ -288,33 +292,33 @@ extension XLSXWriter {
                 number /= 10
             } while number > 0
             rowDigits.reverse()
-            Self.append("<row r=\"", to: &out)
-            out.append(contentsOf: rowDigits)
-            Self.append("\">", to: &out)
+            out.append("<row r=\"")
+            out.append(rowDigits)
+            out.append("\">")
         }
 
         /// `<c r="B7"` and, for a style other than the default, ` s="3"`.
         @inline(__always)
-        private func appendCellStart(column: Int, style: Int, to out: inout [UInt8]) {
+        private func appendCellStart(column: Int, style: Int, to out: inout SheetBytes) {
             while columnLetters.count <= column {
                 columnLetters.append(Array(CellReference.columnName(columnLetters.count).utf8))
             }
             while styleAttributes.count <= style {
                 styleAttributes.append(Array(" s=\"\(styleAttributes.count)\"".utf8))
             }
-            Self.append("<c r=\"", to: &out)
-            out.append(contentsOf: columnLetters[column])
-            out.append(contentsOf: rowDigits)
+            out.append("<c r=\"")
+            out.append(columnLetters[column])
+            out.append(rowDigits)
             out.append(0x22)
-            if style != 0 { out.append(contentsOf: styleAttributes[style]) }
+            if style != 0 { out.append(styleAttributes[style]) }
         }
 
-        private func appendStyledBlank(column: Int, style: Int, to out: inout [UInt8]) {
+        private func appendStyledBlank(column: Int, style: Int, to out: inout SheetBytes) {
             appendCellStart(column: column, style: style, to: &out)
-            Self.append("/>", to: &out)
+            out.append("/>")
         }
 
-        private func appendText(_ text: String, column: Int, style: Int, line: Int?, to out: inout [UInt8]) throws {
+        private func appendText(_ text: String, column: Int, style: Int, line: Int?, to out: inout SheetBytes) throws {
             if text.utf8.count > 32_767, text.utf16.count > 32_767 {
                 throw FormatError(line: line, place: "\(quotedSheetName)!\(CellReference(row: lastRowNumber - 1, column: column))",
                                   "the text has \(text.utf16.count) characters, more than a cell's 32,767; "
@@ -322,16 +326,16 @@ extension XLSXWriter {
             }
             appendCellStart(column: column, style: style, to: &out)
             if XMLEscaping.needsSpacePreserved(text) {
-                Self.append(" t=\"inlineStr\"><is><t xml:space=\"preserve\">", to: &out)
+                out.append(" t=\"inlineStr\"><is><t xml:space=\"preserve\">")
             } else {
-                Self.append(" t=\"inlineStr\"><is><t>", to: &out)
+                out.append(" t=\"inlineStr\"><is><t>")
             }
-            XMLEscaping.appendOOXMLText(text, to: &out)
-            Self.append("</t></is></c>", to: &out)
+            out.append(ooxmlText: text)
+            out.append("</t></is></c>")
         }
 
         private func appendNumber(_ value: ExactDecimal, raw: String?, column: Int, bold: Bool, line: Int?,
-                                  to out: inout [UInt8]) throws {
+                                  to out: inout SheetBytes) throws {
             var text = value.text
             let (digits, isZero) = text.withUTF8 { Self.significantDigits($0) }
             if digits > 15 && options.numbers == .exact {
@@ -351,12 +355,17 @@ extension XLSXWriter {
                 numberStyles[key] = style
             }
             appendCellStart(column: column, style: style, to: &out)
-            Self.append("><v>", to: &out)
+            out.append("><v>")
             text.withUTF8 { bytes in
                 // A negative zero is written as zero: spreadsheets do not keep the sign.
-                out.append(contentsOf: isZero && bytes.first == 0x2D ? UnsafeBufferPointer(rebasing: bytes.dropFirst()) : bytes)
+                out.append(isZero && bytes.first == 0x2D ? UnsafeBufferPointer(rebasing: bytes.dropFirst()) : bytes)
             }
-            Self.append("</v></c>", to: &out)
+            out.append("</v></c>")
+        }
+
+        @inline(__always)
+        static func containsLineFeed(_ text: String) -> Bool {
+            text.utf8.withContiguousStorageIfAvailable { $0.contains(0x0A) } ?? text.utf8.contains(0x0A)
         }
 
         /// Fractions show thousands separators (amounts); whole numbers only when they were
@@ -370,14 +379,9 @@ extension XLSXWriter {
 
         // MARK: Bytes
 
-        @inline(__always)
-        private static func append(_ literal: StaticString, to out: inout [UInt8]) {
-            out.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
-        }
-
-        /// Appends to the buffer outside the row loop.
-        private func append(_ literal: String) {
-            buffer.append(contentsOf: literal.utf8)
+        /// Appends markup to the buffer outside the row loop.
+        private func append(_ markup: String) {
+            buffer.append(string: markup)
         }
 
         private func flushIfFull() throws {
@@ -385,8 +389,8 @@ extension XLSXWriter {
         }
 
         private func flush() throws {
-            try zip.write(buffer)
-            buffer.removeAll(keepingCapacity: true)
+            try zip.write(buffer.array)
+            buffer.removeAll()
         }
 
         // MARK: Measures

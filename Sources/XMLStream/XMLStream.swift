@@ -31,6 +31,10 @@ public enum XMLEscaping {
         case text = 0b001, attribute = 0b010, ooxmlText = 0b100
     }
 
+    /// The most bytes one input byte can become (`_` as `_x005F_`, a control character as
+    /// `_x0001_`): a destination of `maximumExpansion * count` bytes always suffices.
+    public static let maximumExpansion = 7
+
     /// Appends `text` escaped as element content: `&`, `<`, `>` as entities, a carriage return as
     /// `&#13;` (so it survives parsing), characters XML 1.0 forbids as U+FFFD.
     public static func appendText(_ text: String, to buffer: inout [UInt8]) {
@@ -54,6 +58,13 @@ public enum XMLEscaping {
         append(text, context: .ooxmlText, to: &buffer)
     }
 
+    /// Writes the UTF-8 `text` escaped as `appendOOXMLText` does to `destination`, which must have
+    /// room for `maximumExpansion * text.count` bytes; returns the number of bytes written. The
+    /// hot path of sheet writers, which keep their own output buffer.
+    public static func writeOOXMLText(_ text: UnsafeBufferPointer<UInt8>, to destination: UnsafeMutablePointer<UInt8>) -> Int {
+        escape(text, context: .ooxmlText, to: destination)
+    }
+
     /// True when `text` starts or ends with whitespace, which XML readers may trim unless the
     /// element says `xml:space="preserve"`.
     public static func needsSpacePreserved(_ text: String) -> Bool {
@@ -70,99 +81,108 @@ public enum XMLEscaping {
     private static func append(_ text: String, context: Context, to buffer: inout [UInt8]) {
         var copy = text
         copy.withUTF8 { bytes in
-            attention.withUnsafeBufferPointer { table in
-                let mask = context.rawValue
-                var runStart = 0
-                var index = 0
-                let count = bytes.count
-                while index < count {
-                    let byte = bytes[index]
-                    if table[Int(byte)] & mask == 0 {
-                        index += 1
-                        continue
-                    }
-                    // The clean run before this byte is copied, then its escape; `consumed` bytes go.
-                    let consumed: Int
-                    switch byte {
-                    case 0x26:
-                        consumed = 1
-                        flush(bytes, from: runStart, to: index, into: &buffer)
-                        buffer.append(contentsOf: "&amp;".utf8)
-                    case 0x3C:
-                        consumed = 1
-                        flush(bytes, from: runStart, to: index, into: &buffer)
-                        buffer.append(contentsOf: "&lt;".utf8)
-                    case 0x3E:
-                        consumed = 1
-                        flush(bytes, from: runStart, to: index, into: &buffer)
-                        buffer.append(contentsOf: "&gt;".utf8)
-                    case 0x22:
-                        consumed = 1
-                        flush(bytes, from: runStart, to: index, into: &buffer)
-                        buffer.append(contentsOf: "&quot;".utf8)
-                    case 0x5F:
-                        guard startsOOXMLEscape(bytes, at: index) else {
-                            index += 1
-                            continue
-                        }
-                        consumed = 1
-                        flush(bytes, from: runStart, to: index, into: &buffer)
-                        appendOOXMLEscape(0x5F, to: &buffer)
-                    case 0xEF:
-                        // U+FFFE and U+FFFF are EF BF BE and EF BF BF.
-                        guard index + 2 < count, bytes[index + 1] == 0xBF,
-                              bytes[index + 2] == 0xBE || bytes[index + 2] == 0xBF else {
-                            index += 1
-                            continue
-                        }
-                        consumed = 3
-                        flush(bytes, from: runStart, to: index, into: &buffer)
-                        appendForbidden(bytes[index + 2] == 0xBE ? 0xFFFE : 0xFFFF, context: context, to: &buffer)
-                    default:  // a control character, tab, line feed or carriage return
-                        consumed = 1
-                        flush(bytes, from: runStart, to: index, into: &buffer)
-                        if byte == 0x09 || byte == 0x0A || byte == 0x0D {
-                            buffer.append(contentsOf: "&#\(byte);".utf8)
-                        } else {
-                            appendForbidden(UInt16(byte), context: context, to: &buffer)
-                        }
-                    }
-                    index += consumed
-                    runStart = index
-                }
-                flush(bytes, from: runStart, to: count, into: &buffer)
+            let escaped = [UInt8](unsafeUninitializedCapacity: bytes.count * maximumExpansion) { storage, count in
+                count = storage.baseAddress.map { escape(bytes, context: context, to: $0) } ?? 0
             }
+            buffer.append(contentsOf: escaped)
         }
     }
 
-    /// U+FFFD REPLACEMENT CHARACTER in UTF-8.
-    private static let replacementCharacter: [UInt8] = [0xEF, 0xBF, 0xBD]
-
-    @inline(__always)
-    private static func flush(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int,
-                              into buffer: inout [UInt8]) {
-        if end > start { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<end])) }
-    }
-
-    /// A character XML 1.0 cannot carry: `_xHHHH_` in OOXML text, U+FFFD elsewhere.
-    private static func appendForbidden(_ codePoint: UInt16, context: Context, to buffer: inout [UInt8]) {
-        if context == .ooxmlText {
-            appendOOXMLEscape(codePoint, to: &buffer)
-        } else {
-            buffer.append(contentsOf: replacementCharacter)
+    /// Copies clean runs of `bytes` whole and escapes the rest as `context` requires.
+    private static func escape(_ bytes: UnsafeBufferPointer<UInt8>, context: Context,
+                               to destination: UnsafeMutablePointer<UInt8>) -> Int {
+        attention.withUnsafeBufferPointer { table in
+            let mask = context.rawValue
+            var written = 0
+            var runStart = 0
+            var index = 0
+            let count = bytes.count
+            @inline(__always) func copyRun(to end: Int) {
+                if end > runStart, let base = bytes.baseAddress {
+                    (destination + written).update(from: base + runStart, count: end - runStart)
+                    written += end - runStart
+                }
+            }
+            @inline(__always) func put(_ literal: StaticString) {
+                (destination + written).update(from: literal.utf8Start, count: literal.utf8CodeUnitCount)
+                written += literal.utf8CodeUnitCount
+            }
+            @inline(__always) func putOOXMLEscape(_ codeUnit: UInt16) {
+                destination[written] = 0x5F
+                destination[written + 1] = 0x78
+                for digit in 0..<4 {
+                    destination[written + 2 + digit] = hexDigits[Int((codeUnit >> UInt16(12 - 4 * digit)) & 0xF)]
+                }
+                destination[written + 6] = 0x5F
+                written += 7
+            }
+            @inline(__always) func putForbidden(_ codePoint: UInt16) {
+                if context == .ooxmlText {
+                    putOOXMLEscape(codePoint)
+                } else {
+                    put("\u{FFFD}")
+                }
+            }
+            while index < count {
+                let byte = bytes[index]
+                if table[Int(byte)] & mask == 0 {
+                    index += 1
+                    continue
+                }
+                // The clean run before this byte is copied, then its escape; `consumed` bytes go.
+                var consumed = 1
+                switch byte {
+                case 0x26:
+                    copyRun(to: index)
+                    put("&amp;")
+                case 0x3C:
+                    copyRun(to: index)
+                    put("&lt;")
+                case 0x3E:
+                    copyRun(to: index)
+                    put("&gt;")
+                case 0x22:
+                    copyRun(to: index)
+                    put("&quot;")
+                case 0x5F:
+                    guard startsOOXMLEscape(bytes, at: index) else {
+                        index += 1
+                        continue
+                    }
+                    copyRun(to: index)
+                    putOOXMLEscape(0x5F)
+                case 0xEF:
+                    // U+FFFE and U+FFFF are EF BF BE and EF BF BF.
+                    guard index + 2 < count, bytes[index + 1] == 0xBF,
+                          bytes[index + 2] == 0xBE || bytes[index + 2] == 0xBF else {
+                        index += 1
+                        continue
+                    }
+                    consumed = 3
+                    copyRun(to: index)
+                    putForbidden(bytes[index + 2] == 0xBE ? 0xFFFE : 0xFFFF)
+                case 0x09:
+                    copyRun(to: index)
+                    put("&#9;")
+                case 0x0A:
+                    copyRun(to: index)
+                    put("&#10;")
+                case 0x0D:
+                    copyRun(to: index)
+                    put("&#13;")
+                default:  // a control character XML 1.0 forbids
+                    copyRun(to: index)
+                    putForbidden(UInt16(byte))
+                }
+                index += consumed
+                runStart = index
+            }
+            copyRun(to: count)
+            return written
         }
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
-
-    /// `_xHHHH_` with upper-case hex digits.
-    private static func appendOOXMLEscape(_ codeUnit: UInt16, to buffer: inout [UInt8]) {
-        let hex = hexDigits
-        buffer.append(0x5F)
-        buffer.append(0x78)
-        for shift in stride(from: 12, through: 0, by: -4) { buffer.append(hex[Int((codeUnit >> UInt16(shift)) & 0xF)]) }
-        buffer.append(0x5F)
-    }
 
     /// True when the `_` at `index` begins `_xHHHH_` (either case of `x` and of the hex digits).
     private static func startsOOXMLEscape(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {

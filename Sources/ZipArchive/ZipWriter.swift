@@ -44,7 +44,7 @@ public final class ZipWriter: ByteSink {
     }
 
     private let output: ZipWriterOutput
-    private let background: ZipWriterBackgroundDeflater?
+    private var background: ZipWriterBackgroundDeflater?
     private let zip64Mode: ZIP64Mode
     private var entries: [CentralEntry] = []
     private var names: Set<String> = []
@@ -171,6 +171,7 @@ public final class ZipWriter: ByteSink {
         guard !finished else { return }
         if let openName { throw FormatError(place: openName, "entry is still open when the ZIP archive ends") }
         background?.stop()
+        background = nil
         let directoryOffset = output.offset
         for entry in entries { try appendCentralDirectoryHeader(entry) }
         let directorySize = output.offset - directoryOffset

@@ -144,6 +144,7 @@ final class ZipWriterBackgroundDeflater {
     private var queueStart = 0
     private var isWorking = false
     private var isStopping = false
+    private var hasEnded = false
     private var failure: Error?
     /// Chunks allowed to wait; with the writer's 256 KiB chunks, about 1 MiB.
     private let queueLimit = 4
@@ -173,11 +174,15 @@ final class ZipWriterBackgroundDeflater {
         if let failure { throw failure }
     }
 
-    /// Ends the thread once the queue is drained.
+    /// Ends the thread, dropping chunks not yet deflated (there are none after `waitUntilIdle`),
+    /// and waits until it has ended, so that the sink is not called afterwards.
     func stop() {
         condition.lock()
         isStopping = true
+        queue.removeAll()
+        queueStart = 0
         condition.broadcast()
+        while !hasEnded { condition.wait() }
         condition.unlock()
     }
 
@@ -206,6 +211,8 @@ final class ZipWriterBackgroundDeflater {
             isWorking = false
             condition.broadcast()
         }
+        hasEnded = true
+        condition.broadcast()
         condition.unlock()
     }
 }

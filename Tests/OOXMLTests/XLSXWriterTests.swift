@@ -175,6 +175,22 @@ extension XLSXWriterTests {
         }
     }
 
+    func testNothingIsWrittenAfterAFailedWriterIsReleased() throws {
+        final class CountingSink: ByteSink {
+            var count = 0
+            func write(_ bytes: UnsafeRawBufferPointer) throws { count += bytes.count }
+        }
+        let sink = CountingSink()
+        var rows = (0..<20_000).map { Row(cells: [.text("row \($0) with some text to fill the chunks")]) }
+        rows.append(Row(line: 99, cells: [.text(String(repeating: "x", count: 40_000))]))
+        var writer: XLSXWriter? = XLSXWriter(output: sink)
+        XCTAssertThrowsError(try DocumentSource(singleTable(plainHead(columns: 1), rows: rows)).transfer(to: writer!))
+        writer = nil
+        let written = sink.count
+        Thread.sleep(forTimeInterval: 0.05)
+        XCTAssertEqual(sink.count, written)
+    }
+
     func testSheetNamesAreValidAndUnique() {
         var namer = XLSXWriter.SheetNamer()
         func name(_ id: String, _ title: String = "") -> String {
