@@ -28,7 +28,6 @@ enum OOXMLPartType {
     static let workbook = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
     static let worksheet = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
     static let styles = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
-    static let sharedStrings = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
     static let relationships = "application/vnd.openxmlformats-package.relationships+xml"
     static let coreProperties = "application/vnd.openxmlformats-package.core-properties+xml"
     static let extendedProperties = "application/vnd.openxmlformats-officedocument.extended-properties+xml"

@@ -23,17 +23,22 @@ public struct XLSXWriteOptions: Hashable, Sendable {
     public var deflatesInBackground: Bool
     /// Writes ZIP64 records for every entry even when nothing needs them (for tests).
     public var forcesZIP64: Bool
+    /// Writes the caption, unit and notes above the header (off: the header starts at row 1, as
+    /// for a plain CSV table that has no caption).
+    public var writesCaptionRows: Bool
     /// How many rows of each table are held to size its columns before its cells are streamed.
     public var widthSampleRowCount: Int
     /// The widest a column is made, in character widths (wider text wraps).
     public var maximumColumnWidth: Int
 
     public init(numbers: Numbers = .exact, compressionLevel: Int = 1, deflatesInBackground: Bool = true,
-                forcesZIP64: Bool = false, widthSampleRowCount: Int = 1000, maximumColumnWidth: Int = 60) {
+                forcesZIP64: Bool = false, writesCaptionRows: Bool = true, widthSampleRowCount: Int = 1000,
+                maximumColumnWidth: Int = 60) {
         self.numbers = numbers
         self.compressionLevel = compressionLevel
         self.deflatesInBackground = deflatesInBackground
         self.forcesZIP64 = forcesZIP64
+        self.writesCaptionRows = writesCaptionRows
         self.widthSampleRowCount = max(widthSampleRowCount, 1)
         self.maximumColumnWidth = max(maximumColumnWidth, 8)
     }

@@ -9,7 +9,7 @@ extension XLSXWriter {
         let sheetName: String
         let partName: String
         /// The highest row number written (1-based), 0 before any.
-        private(set) var lastRowNumber = 0
+        private var lastRowNumber = 0
 
         private let head: TableHead
         private let zip: ZipWriter
@@ -90,15 +90,17 @@ extension XLSXWriter {
                 preamble.append([(0, text, styles.index(of: style))])
                 if width > 1 { merges.append("A\(preamble.count):\(lastColumn)\(preamble.count)") }
             }
-            if !head.caption.isEmpty {
-                addSpanningRow(head.caption, style: CellStyle(font: .caption, horizontal: .center, centredVertically: true))
-            }
-            if let unit = head.unit, !unit.isEmpty {
-                let label = unit.unicodeScalars.contains(where: Self.isWide) ? "金额单位：" : "Unit: "
-                addSpanningRow(label + unit, style: CellStyle(horizontal: .right))
-            }
-            for note in head.notes where !note.isEmpty {
-                addSpanningRow(note, style: CellStyle(horizontal: .center))
+            if options.writesCaptionRows {
+                if !head.caption.isEmpty {
+                    addSpanningRow(head.caption, style: CellStyle(font: .caption, horizontal: .center, centredVertically: true))
+                }
+                if let unit = head.unit, !unit.isEmpty {
+                    let label = unit.unicodeScalars.contains(where: Self.isWide) ? "金额单位：" : "Unit: "
+                    addSpanningRow(label + unit, style: CellStyle(horizontal: .right))
+                }
+                for note in head.notes where !note.isEmpty {
+                    addSpanningRow(note, style: CellStyle(horizontal: .center))
+                }
             }
 
             let headerStyle = styles.index(of: CellStyle(font: .bold, horizontal: .center, centredVertically: true,

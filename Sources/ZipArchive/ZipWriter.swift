@@ -64,9 +64,6 @@ public final class ZipWriter: ByteSink {
         background?.stop()
     }
 
-    /// The number of entries written or open.
-    public var entryCount: Int { entries.count + (openEntry == nil ? 0 : 1) }
-
     /// Starts an entry named `name` (a relative path with `/` separators), deflated at
     /// `compressionLevel` (0 stores deflate blocks uncompressed, 1 is fastest, 9 smallest).
     public func beginEntry(_ name: String, compressionLevel: Int = 6) throws {

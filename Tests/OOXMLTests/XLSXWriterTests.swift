@@ -275,6 +275,14 @@ extension XLSXWriterTests {
         XCTAssertFalse(sheet.contains("<t>B</t>"), sheet)
     }
 
+    func testCaptionRowsCanBeLeftOut() throws {
+        let xml = try sheetXML(Fixtures.budgetDocument(), options: XLSXWriteOptions(writesCaptionRows: false))
+        XCTAssertTrue(xml.contains("<row r=\"1\"><c r=\"A1\" s=\"4\" t=\"inlineStr\"><is><t>收入</t>"), xml)
+        XCTAssertFalse(xml.contains("收支总表"), xml)
+        XCTAssertTrue(xml.contains("<pane ySplit=\"2\" topLeftCell=\"A3\""), xml)
+        XCTAssertTrue(xml.contains("<mergeCell ref=\"A1:B1\"/>"), xml)
+    }
+
     func testHeaderRowsArePrintTitles() throws {
         let (bytes, _) = try Fixtures.workbook(Fixtures.budgetDocument())
         let workbook = try ZipTestReader.text(of: "xl/workbook.xml", in: bytes)

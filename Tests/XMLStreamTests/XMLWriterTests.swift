@@ -73,13 +73,16 @@ final class XMLWriterTests: XCTestCase {
         try xml.startElement("workbook", attributes: ["xmlns": "urn:x", "a": "1 & 2"])
         try xml.emptyElement("sheet", attributes: ["name": "预算01表"])
         try xml.element("t", text: "<b>")
+        try xml.startElement("is")
+        try xml.ooxmlText("_x0041_\u{1}")
+        try xml.endElement()
         try xml.startElement("empty")
         try xml.endElement()
         try xml.endElement()
         try xml.finish()
         XCTAssertEqual(sink.text, """
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-            <workbook xmlns="urn:x" a="1 &amp; 2"><sheet name="预算01表"/><t>&lt;b&gt;</t><empty/></workbook>
+            <workbook xmlns="urn:x" a="1 &amp; 2"><sheet name="预算01表"/><t>&lt;b&gt;</t><is>_x005F_x0041__x0001_</is><empty/></workbook>
             """)
     }
 
