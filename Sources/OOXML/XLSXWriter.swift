@@ -21,7 +21,9 @@ public struct XLSXWriteOptions: Hashable, Sendable {
     /// Deflates on a second thread while the sheet XML is produced (same bytes, about twice the
     /// speed on two cores).
     public var deflatesInBackground: Bool
-    /// Writes ZIP64 records for every entry even when nothing needs them (for tests).
+    /// Writes ZIP64 records for every entry even when nothing needs them (for tests; LibreOffice
+    /// before 7.6 cannot open such a file). Without it, ZIP64 records appear only where a sheet
+    /// passes 4 GiB.
     public var forcesZIP64: Bool
     /// Writes the caption, unit and notes above the header (off: the header starts at row 1, as
     /// for a plain CSV table that has no caption).

@@ -174,7 +174,7 @@ extension XLSXWriter {
             for row in sampledRows { measure(row) }
             columnWidths = contentWidths.map { $0 == 0 ? 0 : min(max($0, 6) + 2, options.maximumColumnWidth) }
 
-            try zip.beginEntry(partName, compressionLevel: options.compressionLevel)
+            try zip.beginEntry(partName, compressionLevel: options.compressionLevel, mayExceed4GiB: true)
             append("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n")
             append("<worksheet xmlns=\"\(OOXMLNamespace.spreadsheetML)\" xmlns:r=\"\(OOXMLNamespace.officeDocumentRelationships)\">")
             if knowsAllRows {

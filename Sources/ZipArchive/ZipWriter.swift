@@ -29,7 +29,8 @@ public final class ZipWriter: ByteSink {
         /// a ZIP64 field in the central directory, which is where readers take sizes from.
         case automatic
         /// Every entry and the end of the archive use ZIP64 records (for tests and for readers
-        /// that want the local header to announce 8-byte descriptor sizes).
+        /// that want the local header to announce 8-byte descriptor sizes). Not for files meant
+        /// for people: LibreOffice before 7.6 cannot open an archive with a ZIP64 end record.
         case always
     }
 
@@ -41,6 +42,8 @@ public final class ZipWriter: ByteSink {
         var uncompressedSize: UInt64 = 0
         var localHeaderOffset: UInt64
         var zip64InLocalHeader: Bool
+        /// Version needed 4.5 in the headers.
+        var announcesZIP64: Bool
     }
 
     private let output: ZipWriterOutput
@@ -66,7 +69,10 @@ public final class ZipWriter: ByteSink {
 
     /// Starts an entry named `name` (a relative path with `/` separators), deflated at
     /// `compressionLevel` (0 stores deflate blocks uncompressed, 1 is fastest, 9 smallest).
-    public func beginEntry(_ name: String, compressionLevel: Int = 6) throws {
+    /// `mayExceed4GiB` marks a streamed entry whose size is not known in advance: its local
+    /// header then asks for version 4.5, which Excel requires to accept an entry that turns out
+    /// to need ZIP64 (a reader that knows version 2.0 only reads it the same way).
+    public func beginEntry(_ name: String, compressionLevel: Int = 6, mayExceed4GiB: Bool = false) throws {
         guard !finished else { throw FormatError(place: name, "the ZIP archive is already finished") }
         if let openName { throw FormatError(place: name, "entry \(openName) is still open") }
         guard (0...9).contains(compressionLevel) else {
@@ -82,11 +88,11 @@ public final class ZipWriter: ByteSink {
         if nameBytes.contains(where: { $0 >= 0x80 }) { flags |= ZipFormat.flagUTF8Name }
         let zip64 = zip64Mode == .always
         let entry = CentralEntry(name: nameBytes, flags: flags, localHeaderOffset: output.offset,
-                                 zip64InLocalHeader: zip64)
+                                 zip64InLocalHeader: zip64, announcesZIP64: zip64 || mayExceed4GiB)
         try located(name) {
             // Local file header; CRC and sizes follow in the data descriptor.
             try output.appendInteger(ZipFormat.localFileHeaderSignature)
-            try output.appendInteger(zip64 ? ZipFormat.versionZIP64 : ZipFormat.versionDeflate)
+            try output.appendInteger(entry.announcesZIP64 ? ZipFormat.versionZIP64 : ZipFormat.versionDeflate)
             try output.appendInteger(flags)
             try output.appendInteger(ZipFormat.methodDeflate)
             try output.appendInteger(ZipFormat.fixedDOSTime)
@@ -211,7 +217,7 @@ public final class ZipWriter: ByteSink {
         let bigCompressed = forced || entry.compressedSize >= ZipFormat.maximumClassicSize
         let bigOffset = forced || entry.localHeaderOffset >= ZipFormat.maximumClassicSize
         let extraLength = (bigUncompressed ? 8 : 0) + (bigCompressed ? 8 : 0) + (bigOffset ? 8 : 0)
-        let version = extraLength > 0 || entry.zip64InLocalHeader ? ZipFormat.versionZIP64 : ZipFormat.versionDeflate
+        let version = extraLength > 0 || entry.announcesZIP64 ? ZipFormat.versionZIP64 : ZipFormat.versionDeflate
 
         try output.appendInteger(ZipFormat.centralDirectoryHeaderSignature)
         try output.appendInteger(version)  // version made by: MS-DOS host, no Unix attributes

@@ -185,6 +185,19 @@ final class ZipWriterTests: XCTestCase {
         }
     }
 
+    func testEntryOfUnknownSizeAnnouncesVersion45() throws {
+        let sink = MemoryByteSink()
+        let zip = ZipWriter(output: sink)
+        try zip.beginEntry("sheet.xml", compressionLevel: 1, mayExceed4GiB: true)
+        try zip.write(Array("<x/>".utf8))
+        try zip.endEntry()
+        try zip.finish()
+        XCTAssertEqual(Array(sink.bytes[4..<6]), [45, 0])  // local header: version needed
+        XCTAssertNil(find(zip64EndSignature, in: sink.bytes))
+        let listing = try runPython(["-c", listingScript], archive: sink.bytes)
+        XCTAssertEqual(listing, "sheet.xml\t4\t\(crc32Of(Array("<x/>".utf8)))\tFalse\n")
+    }
+
     func testEntriesAreDatedAtTheDOSEpoch() throws {
         let archive = try writeArchive(entries: [("a.txt", Array("a".utf8), 6)])
         // Local header: modification time at offset 10, date at 12 (1980-01-01 is 0x0021).
