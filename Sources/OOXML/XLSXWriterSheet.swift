@@ -164,7 +164,7 @@ extension XLSXWriter {
             try zip.endEntry()
         }
 
-        /// The rows above the first data row, frozen and repeated on printed pages.
+        /// The rows above the first data row (caption, unit, notes, header), frozen in the view.
         var frozenRowCount: Int { preamble.count }
 
         /// Sizes the columns from what was sampled, writes the sheet's start, the preamble and the
