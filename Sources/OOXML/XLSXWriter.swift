@@ -85,6 +85,7 @@ public final class XLSXWriter: TableSink {
     private var openSheet: SheetEncoder?
     private var openHeaderRowCount = 0
     private var started = false
+    private var ended = false
     private var numbersWrittenAsText = 0
 
     /// At most this many numbers-as-text warnings are kept one by one; the rest are counted.
@@ -134,6 +135,8 @@ public final class XLSXWriter: TableSink {
     }
 
     public func end(diagnostics readerDiagnostics: [Diagnostic]) throws {
+        guard !ended else { return }
+        ended = true
         try begin(source: SourceInfo(name: "", format: ""))
         try endTable(repairs: [])
         if sheets.isEmpty {
