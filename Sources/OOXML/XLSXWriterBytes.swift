@@ -55,6 +55,14 @@ extension XLSXWriter {
             count += bytes.count
         }
 
+        /// Inserts `bytes` before the byte at `position` (a rare edit of the row being written).
+        mutating func insert(_ bytes: [UInt8], at position: Int) {
+            reserve(bytes.count)
+            (base + position + bytes.count).update(from: base + position, count: count - position)
+            bytes.withUnsafeBufferPointer { (base + position).update(from: $0.baseAddress!, count: bytes.count) }
+            count += bytes.count
+        }
+
         mutating func append(_ bytes: [UInt8]) {
             bytes.withUnsafeBufferPointer { append($0) }
         }

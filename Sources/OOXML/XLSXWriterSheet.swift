@@ -22,8 +22,9 @@ extension XLSXWriter {
         /// Columns the caption and header span: the head's columns, or more if the header says so.
         private let width: Int
         private var merges: [String] = []
-        /// Rows of caption, unit, notes and header, as (column, text, style) cells.
-        private var preamble: [[(column: Int, text: String, style: Int)]] = []
+        /// Rows of caption, unit, notes and header: cells with the columns a wrapping label may fill
+        /// (0: it does not wrap, or spans rows and so has room enough).
+        private var preamble: [[(column: Int, text: String, style: Int, wrapColumns: Int)]] = []
         /// Display width (in character widths) per column, from header and sampled cells.
         private var contentWidths: [Int]
         /// Column widths as written; text wider than its column wraps.
@@ -87,7 +88,7 @@ extension XLSXWriter {
         private func layOutPreamble() {
             let lastColumn = CellReference.columnName(width - 1)
             func addSpanningRow(_ text: String, style: CellStyle) {
-                preamble.append([(0, text, styles.index(of: style))])
+                preamble.append([(0, text, styles.index(of: style), 0)])
                 if width > 1 { merges.append("A\(preamble.count):\(lastColumn)\(preamble.count)") }
             }
             if options.writesCaptionRows {
@@ -108,7 +109,7 @@ extension XLSXWriter {
             let headerRowCount = head.header.count
             let firstHeaderRow = preamble.count + 1
             var occupied = Array(repeating: Array(repeating: false, count: width), count: headerRowCount)
-            var anchors = Array(repeating: [Int: String](), count: headerRowCount)
+            var anchors = Array(repeating: [Int: (text: String, wrapColumns: Int)](), count: headerRowCount)
             for (level, row) in head.header.enumerated() {
                 for cell in row {
                     let columnSpan = max(cell.columnSpan, 1)
@@ -121,7 +122,7 @@ extension XLSXWriter {
                         continue
                     }
                     for row in rows { for column in columns { occupied[row][column] = true } }
-                    anchors[level][cell.column] = cell.text
+                    anchors[level][cell.column] = (cell.text, rowSpan == 1 ? columnSpan : 0)
                     if columnSpan > 1 || rowSpan > 1 {
                         let top = CellReference(row: firstHeaderRow - 1 + level, column: cell.column)
                         let bottom = CellReference(row: firstHeaderRow - 1 + level + rowSpan - 1,
@@ -134,7 +135,10 @@ extension XLSXWriter {
             }
             for level in 0..<headerRowCount {
                 // Every position gets the header style, so borders run round merged labels too.
-                preamble.append((0..<width).map { ($0, anchors[level][$0] ?? "", headerStyle) })
+                preamble.append((0..<width).map { column in
+                    let anchor = anchors[level][column]
+                    return (column, anchor?.text ?? "", headerStyle, anchor?.wrapColumns ?? 0)
+                })
             }
         }
 
@@ -159,6 +163,9 @@ extension XLSXWriter {
                 append("</mergeCells>")
             }
             append("<pageMargins left=\"0.7\" right=\"0.7\" top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/>")
+            // A table wider than a portrait page (about 90 character widths) prints landscape.
+            let printedWidth = columnWidths.reduce(0) { $0 + ($1 > 0 ? $1 : 9) }
+            append("<pageSetup orientation=\"\(printedWidth > 90 ? "landscape" : "portrait")\" fitToWidth=\"1\" fitToHeight=\"0\"/>")
             append("</worksheet>")
             try flush()
             try zip.endEntry()
@@ -177,6 +184,8 @@ extension XLSXWriter {
             try zip.beginEntry(partName, compressionLevel: options.compressionLevel, mayExceed4GiB: true)
             append("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n")
             append("<worksheet xmlns=\"\(OOXMLNamespace.spreadsheetML)\" xmlns:r=\"\(OOXMLNamespace.officeDocumentRelationships)\">")
+            // Printed, the table fits the page width (as many pages down as it needs).
+            append("<sheetPr><pageSetUpPr fitToPage=\"1\"/></sheetPr>")
             if knowsAllRows {
                 // The used range is known only when every row is in hand; it is optional otherwise.
                 let lastColumn = max(width, sampledRows.map(\.cells.count).max() ?? 0) - 1
@@ -204,14 +213,21 @@ extension XLSXWriter {
             append("<sheetData>")
             for cells in preamble {
                 try skipRow()
-                openRow(&buffer)
+                let attributePosition = openRow(&buffer)
+                var lines = 1
                 for cell in cells {
                     if cell.text.isEmpty {
                         appendStyledBlank(column: cell.column, style: cell.style, to: &buffer)
                     } else {
                         try appendText(cell.text, column: cell.column, style: cell.style, line: head.line, to: &buffer)
                     }
+                    if cell.wrapColumns > 0 {
+                        let spanned = cell.column..<min(cell.column + cell.wrapColumns, columnWidths.count)
+                        let room = spanned.reduce(0) { $0 + columnRoom($1) + 2 } - 2
+                        lines = max(lines, Self.lineCount(cell.text, room: room))
+                    }
                 }
+                setHeight(lines: lines, at: attributePosition, in: &buffer)
                 append("</row>")
             }
             let rows = sampledRows
@@ -249,6 +265,8 @@ extension XLSXWriter {
             var out = buffer
             defer { buffer = out }
             var rowIsOpen = false
+            var attributePosition = 0
+            var lines = 1
             let bold = row.kind != .data
             for (column, cell) in row.cells.enumerated() {
                 let style: Int
@@ -256,20 +274,29 @@ extension XLSXWriter {
                 case .empty:
                     continue
                 case .text(let text):
-                    // A column sized by no sampled cell has Excel's default width, about 8 characters.
-                    let room = (column < columnWidths.count && columnWidths[column] > 0 ? columnWidths[column] : 10) - 2
+                    let room = columnRoom(column)
                     let fits = text.utf8.count <= room || Self.displayWidth(text) <= room
                     let wraps = !fits || Self.containsLineFeed(text)
                     style = bold ? (wraps ? boldWrappedTextStyle : boldTextStyle) : (wraps ? wrappedTextStyle : textStyle)
-                    if !rowIsOpen { openRow(&out); rowIsOpen = true }
+                    if wraps { lines = max(lines, Self.lineCount(text, room: room)) }
+                    if !rowIsOpen {
+                        attributePosition = openRow(&out)
+                        rowIsOpen = true
+                    }
                     try appendText(text, column: column, style: style, line: row.line, to: &out)
                 case .number(let value, let raw):
-                    if !rowIsOpen { openRow(&out); rowIsOpen = true }
+                    if !rowIsOpen {
+                        attributePosition = openRow(&out)
+                        rowIsOpen = true
+                    }
                     try appendNumber(value, raw: raw, column: column, bold: bold, line: row.line, to: &out)
                 }
             }
             // An empty row keeps its number and writes nothing.
-            if rowIsOpen { out.append("</row>") }
+            if rowIsOpen {
+                setHeight(lines: lines, at: attributePosition, in: &out)
+                out.append("</row>")
+            }
             if out.count >= Self.flushThreshold {
                 try zip.write(out.array)
                 out.removeAll()
@@ -286,7 +313,9 @@ extension XLSXWriter {
         }
 
         /// Writes `<row r="N">` for the current row number and keeps its digits for cell references.
-        private func openRow(_ out: inout SheetBytes) {
+        /// Returns the position of the tag's `>`, where `setHeight` can add attributes.
+        @discardableResult
+        private func openRow(_ out: inout SheetBytes) -> Int {
             rowDigits.removeAll(keepingCapacity: true)
             var number = lastRowNumber
             repeat {
@@ -297,6 +326,22 @@ extension XLSXWriter {
             out.append("<row r=\"")
             out.append(rowDigits)
             out.append("\">")
+            return out.count - 1
+        }
+
+        /// Character widths text has in `column` before it wraps; a column that no sampled cell
+        /// sized has Excel's default width, about 8 characters.
+        @inline(__always)
+        private func columnRoom(_ column: Int) -> Int {
+            max((column < columnWidths.count && columnWidths[column] > 0 ? columnWidths[column] : 10) - 2, 1)
+        }
+
+        /// Gives the open row the height of `lines` lines of text (15 points each, at most the
+        /// 409 a row can have), so that wrapped text shows whole where a program does not
+        /// adjust heights itself.
+        private func setHeight(lines: Int, at position: Int, in out: inout SheetBytes) {
+            guard lines > 1 else { return }
+            out.insert(Array(" ht=\"\(min(lines * 15, 409))\" customHeight=\"1\"".utf8), at: position)
         }
 
         /// `<c r="B7"` and, for a style other than the default, ` s="3"`.
@@ -411,6 +456,21 @@ extension XLSXWriter {
                 position += 1
             }
             return first < 0 ? (0, true) : (last - first + 1, false)
+        }
+
+        /// How many lines `text` takes when it wraps within `room` character widths.
+        static func lineCount(_ text: String, room: Int) -> Int {
+            var lines = 0
+            var current = 0
+            for scalar in text.unicodeScalars {
+                if scalar == "\n" {
+                    lines += max(1, (current + room - 1) / room)
+                    current = 0
+                } else {
+                    current += isWide(scalar) ? 2 : 1
+                }
+            }
+            return lines + max(1, (current + room - 1) / room)
         }
 
         /// How many character widths `text` takes: East Asian wide and fullwidth characters count

@@ -233,7 +233,7 @@ extension XLSXWriterTests {
     func testLongTextAndLineBreaksWrap() throws {
         let head = plainHead(columns: 1)
         let rows = [Row(cells: [.text("short")]), Row(cells: [.text(String(repeating: "x", count: 100))]),
-                    Row(cells: [.text("two\nlines")])]
+                    Row(cells: [.text("two\r\nlines")])]
         let (bytes, _) = try Fixtures.workbook(singleTable(head, rows: rows))
         let sheet = try ZipTestReader.text(of: "xl/worksheets/sheet1.xml", in: bytes)
         let styles = try ZipTestReader.text(of: "xl/styles.xml", in: bytes)
@@ -246,6 +246,11 @@ extension XLSXWriterTests {
         XCTAssertFalse(style(ofRow: 2).contains("wrapText=\"1\""))
         XCTAssertTrue(style(ofRow: 3).contains("wrapText=\"1\""), style(ofRow: 3))
         XCTAssertTrue(style(ofRow: 4).contains("wrapText=\"1\""), style(ofRow: 4))
+        // Rows with wrapped text are as high as their lines (100 characters in a 60-wide column
+        // take two; two lines take two), so programs that keep heights show the whole text.
+        XCTAssertTrue(sheet.contains("<row r=\"2\"><c r=\"A2\""), sheet)
+        XCTAssertTrue(sheet.contains("<row r=\"3\" ht=\"30\" customHeight=\"1\"><c r=\"A3\""), sheet)
+        XCTAssertTrue(sheet.contains("<row r=\"4\" ht=\"30\" customHeight=\"1\"><c r=\"A4\""), sheet)
     }
 
     func testSurroundingSpacesArePreserved() throws {
@@ -281,6 +286,12 @@ extension XLSXWriterTests {
         XCTAssertFalse(xml.contains("收支总表"), xml)
         XCTAssertTrue(xml.contains("<pane ySplit=\"2\" topLeftCell=\"A3\""), xml)
         XCTAssertTrue(xml.contains("<mergeCell ref=\"A1:B1\"/>"), xml)
+    }
+
+    func testWideTablePrintsLandscapeFittedToThePageWidth() throws {
+        let xml = try sheetXML(Fixtures.budgetDocument(), sheet: 2)
+        XCTAssertTrue(xml.contains("<sheetPr><pageSetUpPr fitToPage=\"1\"/></sheetPr>"), xml)
+        XCTAssertTrue(xml.contains("<pageSetup orientation=\"landscape\" fitToWidth=\"1\" fitToHeight=\"0\"/>"), xml)
     }
 
     func testHeaderRowsArePrintTitles() throws {
