@@ -18,8 +18,8 @@ public struct XLSXWriteOptions: Hashable, Sendable {
     /// XML about three times faster than zlib's usual 6 for a file about a fifth larger (a million
     /// budget rows: 109 MB instead of 90 MB); deflate is the largest cost of writing a workbook.
     public var compressionLevel: Int
-    /// Deflates on a second thread while the sheet XML is produced (same bytes, about twice the
-    /// speed on two cores).
+    /// Deflates on a second thread while the sheet XML is produced (the same bytes; a million
+    /// budget rows take 3.5 s instead of 5.7 s on two cores).
     public var deflatesInBackground: Bool
     /// Writes ZIP64 records for every entry even when nothing needs them (for tests; LibreOffice
     /// before 7.6 cannot open such a file). Without it, ZIP64 records appear only where a sheet
