@@ -16,8 +16,8 @@ let package = Package(
                        providers: [.apt(["libxml2-dev"])]),
 
         .target(name: "TableModel"),
-        .target(name: "ZipArchive", dependencies: ["CZlib"]),
-        .target(name: "XMLStream", dependencies: ["CLibXML2"]),
+        .target(name: "ZipArchive", dependencies: ["CZlib", "TableModel"]),
+        .target(name: "XMLStream", dependencies: ["CLibXML2", "TableModel"]),
         .target(name: "CSVFormat", dependencies: ["TableModel"]),
         .target(name: "TextTables", dependencies: ["TableModel"]),
         .target(name: "JSONFormat", dependencies: ["TableModel"]),
