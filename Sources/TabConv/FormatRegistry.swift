@@ -46,6 +46,10 @@ enum FormatRegistry {
             return JSONLinesWriter(output: output, options: JSONWriteOptions(numbersAsStrings: options.jsonNumbersAsStrings))
         case .markdown:
             return MarkdownWriter(output: output)
+        case .xlsx:
+            var writeOptions = XLSXWriteOptions()
+            writeOptions.numbers = options.xlsxNumbersAlways ? .always : .exact
+            return XLSXWriter(output: output, options: writeOptions)
         case .csv, .tsv:
             let delimiter = options.delimiter ?? (format == .tsv ? 0x09 : 0x2C)
             return CSVWriter(output: output, options: CSVWriteOptions(
@@ -75,3 +79,5 @@ enum FormatRegistry {
         path == "-" ? "stdin" : String(path.split(separator: "/").last ?? Substring(path))
     }
 }
+
+extension XLSXWriter: DiagnosticReporting {}
