@@ -71,7 +71,7 @@ struct LayoutBlockReader {
     /// Columns from the gaps of the body's multi-chunk lines.
     private func findColumns(body: [LayoutSourceLine]) -> [ColumnSpan] {
         var voters = body.filter { $0.chunks.count >= 2 }
-        if voters.count < 2 { voters = lines.filter { $0.chunks.count >= 2 } }
+        if voters.isEmpty { voters = lines.filter { $0.chunks.count >= 2 } }
         guard !voters.isEmpty else { return [] }
         let width = voters.map { $0.words.last?.end ?? 0 }.max() ?? 0
         var filled = [Int](repeating: 0, count: width + 1)
@@ -137,7 +137,20 @@ struct LayoutBlockReader {
                     }
                     return !inGap && lower.contains { $0.column == left } && lower.contains { $0.column == right }
                 }
-                if !spans { extents.append(ColumnSpan(start: piece.start, end: piece.end)) }
+                guard !spans else { continue }
+                // Labels of adjacent empty columns may stand one blank apart (`政府性基金 国有资本经`):
+                // ideographic words are labels of their own; other words keep together.
+                let line = header[index]
+                var labels: [(extent: ColumnSpan, ideographic: Bool)] = []
+                for word in line.words where word.start >= piece.start && word.end <= piece.end {
+                    let ideographic = line.text(of: word).unicodeScalars.allSatisfy { !($0.isASCII && $0.properties.isAlphabetic) }
+                    if let last = labels.last, !ideographic && !last.ideographic {
+                        labels[labels.count - 1].extent.end = word.end
+                    } else {
+                        labels.append((ColumnSpan(start: word.start, end: word.end), ideographic))
+                    }
+                }
+                extents += labels.map(\.extent)
             }
         }
         guard !extents.isEmpty else { return columns }
@@ -152,6 +165,11 @@ struct LayoutBlockReader {
         // Columns tile the line: each runs to the next one's start.
         for index in result.indices.dropLast() { result[index].end = max(result[index].end, result[index].start + 1) }
         return result
+    }
+
+    /// The positions a text takes on paper: wide (CJK) characters count two.
+    private func visibleWidth(_ text: String) -> Int {
+        text.unicodeScalars.reduce(0) { $0 + (TextCleanup.isCJK($1) ? 2 : 1) }
     }
 
     private func isAmount(_ text: String) -> Bool { CellLabels.isNumber(text) && !CellLabels.isYear(text) }
@@ -225,24 +243,26 @@ struct LayoutBlockReader {
                 let last = column(for: piece.end - 1, piece.end, in: columns)
                 let own = min(max(first, lowest), highest - 1)
                 let ownEnd = max(own + 1, min(last + 1, highest))
-                let middle = Double(piece.start + piece.end) / 2
-                var best = (column: own, end: ownEnd, distance: Double.infinity)
+                // The label's middle as printed: a wide (CJK) character takes two positions on
+                // paper but one in the text, so the visible label runs past its last character.
+                let middle = Double(piece.start) + Double(visibleWidth(piece.text)) / 2
+                let tolerance = max(3, Double(visibleWidth(piece.text)) / 2)
+                var best = (column: own, end: ownEnd, distance: Double.infinity, under: 0)
                 for start in lowest...own {
                     for end in ownEnd...highest {
                         let distance = abs(middle - Double(columns[start].start + columns[end - 1].end) / 2)
-                        if distance < best.distance - 0.5 || (abs(distance - best.distance) <= 0.5 && end - start < best.end - best.column) {
-                            best = (start, end, distance)
+                        let under = end - start >= 2 ? (start..<end).filter(below.contains).count : 0
+                        guard end - start == 1 || under >= 2 else { continue }
+                        let withinBest = best.distance <= tolerance
+                        let within = distance <= tolerance
+                        if (within && !withinBest) || (within == withinBest && (within ? (under, -distance) > (best.under, -best.distance)
+                                                                                   : distance < best.distance)) {
+                            best = (start, end, distance, under)
                         }
                     }
                 }
-                // A span over several columns only when labels below stand under two of them.
-                if best.end - best.column >= 2 && (best.column..<best.end).filter(below.contains).count >= 2 {
-                    piece.column = best.column
-                    piece.columnSpan = best.end - best.column
-                } else {
-                    piece.column = own
-                    piece.columnSpan = 1
-                }
+                piece.column = best.column
+                piece.columnSpan = best.end - best.column
                 result.append(piece)
             }
             placed.append(result)
