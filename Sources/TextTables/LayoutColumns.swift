@@ -124,11 +124,22 @@ struct LayoutBlockReader {
         // A label over a gap opens a column there, unless it spans the columns on both sides of
         // the gap: a later header line has labels in both and none in the gap.
         let piecesByLine = header.map { rawPieces($0, columns: columns) }
+        // A label beside a column that has no label of its own is that column's (centred over a
+        // narrow column of codes, say): it opens a column only between labelled columns.
+        var labelled = Set<Int>()
+        for pieces in piecesByLine {
+            for piece in pieces {
+                for (index, column) in columns.enumerated() where column.start < piece.end && piece.start < column.end {
+                    labelled.insert(index)
+                }
+            }
+        }
         var extents: [ColumnSpan] = []
         for (index, pieces) in piecesByLine.enumerated() {
             for piece in pieces where !columns.contains(where: { $0.start < piece.end && piece.start < $0.end }) {
                 let left = columns.lastIndex { $0.end <= piece.start }
                 let right = columns.firstIndex { $0.start >= piece.end }
+                guard left.map(labelled.contains) ?? true, right.map(labelled.contains) ?? true else { continue }
                 let spans = piecesByLine[(index + 1)...].contains { lower in
                     guard let left, let right else { return false }
                     let inGap = lower.contains { other in

@@ -246,7 +246,9 @@ struct LayoutSplitter {
                 return matches ? override : nil
             }
             let analysis = LayoutBlockReader(lines: block, override: useOverride, rawText: rawText).read()
-            result.lines += analysis.lines
+            var blockLines = analysis.lines
+            if let first = blockLines.indices.first(where: { blockLines[$0].isTabbed }) { blockLines[first].startsBlock = true }
+            result.lines += blockLines
             result.blocks.append(LayoutBlock(tableID: tableIDs[index], page: lines[index].page,
                                              lines: block[0].number...block[block.count - 1].number,
                                              columnStarts: analysis.columnStarts, isOverride: useOverride != nil,

@@ -191,6 +191,11 @@ struct Segmentation {
                 }
                 inTableLines = true
             }
+            // Layout text: a block with other columns and no caption of its own is another table.
+            if line.startsBlock, regions[open].caption == nil, let previous = regions[open].lines.last(where: { $0.isTabbed }), previous.raw.count != line.raw.count {
+                regions.append(TableRegion(lines: [line]))
+                continue
+            }
             regions[open].lines.append(line)
         }
         return regions

@@ -1,8 +1,11 @@
-// TextTables: the text of a published PDF (tab-separated, as a PDF viewer copies it) → Document.
+// TextTables: the text of a published PDF (tab-separated, as a PDF viewer copies it, or
+// space-aligned, as `pdftotext -layout` prints it) → Document.
 //
 // How it reads (each step in its own file):
 // 1. SourceText: bytes are decoded (UTF-8/BOM, UTF-16, GB18030), cut into lines (LF, CRLF, CR)
-//    and lines into cells by a CellSplitter (tabs; a space-aligned layout splitter can plug in).
+//    and lines into cells: at tabs (TabSplitter), or, for text without tabs whose runs of spaces
+//    line up, by LayoutSplitter (LayoutText.swift, LayoutColumns.swift: pages, columns from aligned
+//    gaps, header levels, wrapped lines joined into their rows). Everything after works alike.
 //    TextCleanup removes wrap and letter-spacing spaces (`收 入`, `北京 市政府`) from cells.
 // 2. Segmentation: a caption line (`预算01表 收支总表`, `表3 …`, `Table 2: …`) followed by tabbed
 //    lines opens a table; unit lines set its unit, other caption lines are notes, text outside
