@@ -33,10 +33,13 @@ public struct CommandLineInterface {
 
         ARGUMENTS:
           INPUT                   A file, or - for standard input. Formats: text extracted from a PDF
-                                  (.txt), CSV/TSV, XLSX, tabconv JSON.
+                                  (.txt: tab-separated, or space-aligned as pdftotext -layout prints it),
+                                  PDF (through pdftotext from poppler-utils), CSV/TSV, XLSX, tabconv JSON.
 
         COMMANDS:
           list                    Lists the tables: id, title, unit, rows × columns, repairs.
+                                  --layout shows the columns found in space-aligned text or a PDF:
+                                  their start positions and a ruler over the first lines.
           check                   Checks every total the tables state (合计, 小计, Total, a statement's
                                   总计) with exact arithmetic; lists what fails with its line, and what
                                   could not be checked and why. Exit 1 when a total does not add up.
@@ -46,7 +49,7 @@ public struct CommandLineInterface {
         OPTIONS:
           -o, --output PATH       The output file, - for standard output (the default), or a folder
                                   (an existing one, or a path ending in /) for one file per table.
-          --from FORMAT           The input format: text, csv, tsv, xlsx, json (default: from the
+          --from FORMAT           The input format: text, pdf, csv, tsv, xlsx, json (default: from the
                                   extension or the content).
           --to FORMAT             The output format: csv, tsv, json, jsonl, xlsx, md (default: from the
                                   output's extension; Markdown on standard output, CSV in a folder).
@@ -63,6 +66,8 @@ public struct CommandLineInterface {
           --unit UNIT             Convert amounts exactly to UNIT (元, 千元, 万元, 亿元).
           --fill-down             Repeat a block's values (project name, amounts) on each of its rows.
           --parens text           Keep "(4.7)" as text instead of the negative number -4.7.
+          --columns 12,30,44      Space-aligned text and PDFs: the columns start at these character
+                                  positions (see list --layout); for the --table tables, else all.
 
         SPREADSHEET INPUT:
           --sheet NAME|N          Only this sheet.
@@ -165,6 +170,7 @@ public struct CommandLineInterface {
     }
 
     private func list(_ invocation: Invocation) throws -> Int32 {
+        if invocation.showsLayout { return try listLayout(invocation) }
         let source = try TabConv.openSource(invocation.input, options: invocation.options)
         let counter = TableCounter()
         do {
@@ -179,6 +185,35 @@ public struct CommandLineInterface {
         }
         for line in alignedColumns(lines) { printOutput(line) }
         printDiagnostics(source.diagnostics, file: invocation.input)
+        return 0
+    }
+}
+
+extension CommandLineInterface {
+    /// `list --layout`: each block of space-aligned text with its column starts and a ruler over
+    /// its first lines, so that a user can see what to give `--columns`.
+    func listLayout(_ invocation: Invocation) throws -> Int32 {
+        let format = try TabConv.inputFormat(of: invocation.input, options: invocation.options)
+        let found = Result { try FormatRegistry.layoutBlocks(path: invocation.input, format: format, options: invocation.options) }
+        if case .failure(let error as FormatError) = found { throw error.inFile(invocation.input) }
+        let blocks = try found.get()
+        if blocks.isEmpty { printOutput("no space-aligned blocks: the input is tab-separated or has no aligned lines") }
+        for block in blocks {
+            let source = block.isOverride ? "given by --columns" : "found"
+            printOutput("\(block.tableID ?? "(no caption)")  page \(block.page)  lines \(block.lines.lowerBound)-\(block.lines.upperBound)  "
+                        + "columns \(source): \(block.columnStarts.map(String.init).joined(separator: ","))")
+            let width = max(block.sample.map { $0.unicodeScalars.count }.max() ?? 0, (block.columnStarts.last ?? 0) + 1)
+            var marks = [Character](repeating: " ", count: width)
+            var digits = [Character](repeating: " ", count: width)
+            for (index, start) in block.columnStarts.enumerated() where start < width {
+                marks[start] = "|"
+                for (offset, digit) in String(index + 1).enumerated() where start + offset < width { digits[start + offset] = digit }
+            }
+            printOutput("    " + String(digits))
+            printOutput("    " + String(marks))
+            for line in block.sample.prefix(6) { printOutput("    " + line) }
+            printOutput("")
+        }
         return 0
     }
 }

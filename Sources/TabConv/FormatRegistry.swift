@@ -15,9 +15,11 @@ enum FormatRegistry {
         case .text:
             let bytes = try FileByteSource(path: path).readAll(limit: wholeDocumentLimit)
             try rejectBinary(bytes)
-            let textOptions = TextReadOptions(
-                repair: options.repair, rawText: options.rawText, splitCodes: options.splitCodes,
-                targetUnit: options.unit, fillDown: options.fillDown, parenthesesAsText: options.parenthesesAsText)
+            return DocumentSource(try TextTables.read(bytes, name: displayName(path), options: textReadOptions(options)))
+        case .pdf:
+            let bytes = try PDFText.layoutText(path: path, limit: wholeDocumentLimit)
+            var textOptions = textReadOptions(options)
+            textOptions.layout = .spaces
             return DocumentSource(try TextTables.read(bytes, name: displayName(path), options: textOptions))
         case .json:
             let bytes = try FileByteSource(path: path).readAll(limit: wholeDocumentLimit)
@@ -36,6 +38,34 @@ enum FormatRegistry {
         default:
             throw UsageError("tabconv cannot read \(format.rawValue)")
         }
+    }
+
+    /// The text reader's options, from the conversion's.
+    static func textReadOptions(_ options: ConversionOptions) -> TextReadOptions {
+        var textOptions = TextReadOptions(
+            repair: options.repair, rawText: options.rawText, splitCodes: options.splitCodes,
+            targetUnit: options.unit, fillDown: options.fillDown, parenthesesAsText: options.parenthesesAsText)
+        if let starts = options.columnStarts {
+            textOptions.columnOverride = ColumnOverride(starts: starts, tables: options.tables)
+        }
+        return textOptions
+    }
+
+    /// The columns found in a text or PDF input, for `tabconv list --layout`.
+    static func layoutBlocks(path: String, format: Format, options: ConversionOptions) throws -> [LayoutBlock] {
+        var textOptions = textReadOptions(options)
+        let bytes: [UInt8]
+        switch format {
+        case .text:
+            bytes = try FileByteSource(path: path).readAll(limit: wholeDocumentLimit)
+            try rejectBinary(bytes)
+        case .pdf:
+            bytes = try PDFText.layoutText(path: path, limit: wholeDocumentLimit)
+            textOptions.layout = .spaces
+        default:
+            throw UsageError("list --layout shows the columns of text and PDF inputs, not \(format.rawValue)")
+        }
+        return try TextTables.layoutBlocks(bytes, name: displayName(path), options: textOptions)
     }
 
     static func makeWriter(_ format: Format, output: ByteSink, options: ConversionOptions) throws -> TableSink {

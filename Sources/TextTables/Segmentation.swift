@@ -26,8 +26,9 @@ enum CaptionParsing {
                                               || ":：、.-—–".unicodeScalars.contains(scalars[titleStart])) {
             titleStart += 1
         }
+        // The id without the spaces a layout extraction puts between scripts (`预算 01 表`).
         var id = String.UnicodeScalarView()
-        id.append(contentsOf: scalars[..<idEnd])
+        id.append(contentsOf: scalars[..<idEnd].filter { !TextCleanup.isSpace($0) || !isIdeographicLabel(scalars[..<idEnd]) })
         var title = String.UnicodeScalarView()
         title.append(contentsOf: scalars[titleStart...])
         return Caption(id: String(id), title: String(title))
@@ -58,7 +59,13 @@ enum CaptionParsing {
         return index
     }
 
-    /// `预算01表`, `预算表12`, `表3`, `附表1-2`, `表一`: the end of the label.
+    /// Whether a label is a Chinese one (`预算 01 表`), whose spaces are layout, not text.
+    private static func isIdeographicLabel(_ scalars: ArraySlice<Unicode.Scalar>) -> Bool {
+        scalars.contains(where: isIdeograph)
+    }
+
+    /// `预算01表`, `预算表12`, `表3`, `附表1-2`, `表一`, and the same with single spaces between the
+    /// ideographs and the number as layout text prints them (`预算 01 表`): the end of the label.
     private static func chineseLabelEnd(_ scalars: [Unicode.Scalar]) -> Int? {
         var index = 0
         // A short prefix of ideographs (`预算`, `附`), not numerals and not 表.
@@ -67,8 +74,12 @@ enum CaptionParsing {
             index += 1
         }
         guard index < scalars.count else { return nil }
+        if index > 0 && scalars[index] == " " && index + 1 < scalars.count && isDigit(scalars[index + 1]) { index += 1 }
         if isNumeral(scalars[index]) {
             while index < scalars.count && isNumeral(scalars[index]) { index += 1 }
+            if index + 1 < scalars.count && scalars[index] == " " && scalars[index + 1] == "表" && isDigit(scalars[index - 1]) {
+                index += 1
+            }
             guard index < scalars.count, scalars[index] == "表" else { return nil }
             return index + 1
         }
@@ -179,6 +190,11 @@ struct Segmentation {
                     continue
                 }
                 inTableLines = true
+            }
+            // Layout text: a block with other columns and no caption of its own is another table.
+            if line.startsBlock, regions[open].caption == nil, let previous = regions[open].lines.last(where: { $0.isTabbed }), previous.raw.count != line.raw.count {
+                regions.append(TableRegion(lines: [line]))
+                continue
             }
             regions[open].lines.append(line)
         }

@@ -62,6 +62,8 @@ struct TextLine {
     let raw: [String]
     /// Trimmed and cleaned of wrap and letter-spacing artefacts (what analysis reads).
     let clean: [String]
+    /// Layout text: the first row of a block of aligned lines (its columns were found anew).
+    var startsBlock = false
 
     /// Whether the extractor put the line's text into more than one cell.
     var isTabbed: Bool { raw.count > 1 }
