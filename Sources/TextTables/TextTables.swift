@@ -69,7 +69,7 @@ public enum TextTables {
     /// - Throws: `FormatError` (with `file` set to `name`) for undecodable bytes, or for a
     ///   `targetUnit` that a table's unit cannot be converted to.
     public static func read(_ bytes: [UInt8], name: String, options: TextReadOptions = .init()) throws -> Document {
-        let (lines, layoutDiagnostics, _) = try splitLines(bytes, name: name, options: options)
+        let (lines, layoutDiagnostics, layoutBlocks) = try splitLines(bytes, name: name, options: options)
         var document = Document(source: SourceInfo(name: name, format: formatName))
         var diagnostics: [Diagnostic] = layoutDiagnostics
         let regions = Segmentation(rawText: options.rawText).regions(of: lines, diagnostics: &diagnostics)
@@ -77,8 +77,12 @@ public enum TextTables {
         numberOptions.allowsParenthesesNegative = !options.parenthesesAsText
         let assembler = TableAssembler(options: options, typing: CellTyping(numberOptions: numberOptions))
         // A form is read as one table per section (FormSections); other regions as they are.
+        // Sections are found in tab text only: in space-aligned text a page's repeated or
+        // re-wrapped header lines would pass for a new section's header.
         let sections = regions.enumerated().flatMap { index, region in
-            assembler.formSections(of: region, ordinal: index + 1, diagnostics: &diagnostics).map { (index + 1, $0) }
+            layoutBlocks.isEmpty
+                ? assembler.formSections(of: region, ordinal: index + 1, diagnostics: &diagnostics).map { (index + 1, $0) }
+                : [(index + 1, region)]
         }
         for (ordinal, region) in sections {
             var table = assembler.assemble(region, ordinal: ordinal, diagnostics: &diagnostics)
