@@ -9,7 +9,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import TableModel
+@_exported import TableModel
 
 /// A call that cannot work as given (exit code 2), as opposed to bad input (exit code 1).
 public struct UsageError: Error, CustomStringConvertible, Sendable {
