@@ -140,9 +140,10 @@ public struct CommandLineInterface {
     }
 
     private func convert(_ invocation: Invocation) throws -> Int32 {
-        let progress = showsProgress && !invocation.options.quiet ? ProgressDisplay(printError: printError) : nil
-        let report = try TabConv.convert(input: invocation.input, output: invocation.output,
-                                         options: invocation.options, progress: progress.map { display in { display.update(rows: $0) } })
+        let meter = ByteMeter()
+        let progress = showsProgress && !invocation.options.quiet ? ProgressDisplay(meter: meter) : nil
+        let report = try TabConv.convert(input: invocation.input, output: invocation.output, options: invocation.options,
+                                         meter: meter, progress: progress.map { display in { display.update(rows: $0) } })
         progress?.finish(rows: report.rows)
         printDiagnostics(report.diagnostics, file: invocation.input)
         return 0
@@ -271,14 +272,14 @@ public func isWide(_ scalar: Unicode.Scalar) -> Bool {
     }
 }
 
-/// Rows and rows per second on standard error, once a run has lasted a second.
+/// Rows, rows per second and input MB/s on standard error, once a run has lasted a second.
 final class ProgressDisplay {
-    private let printError: (String) -> Void
+    private let meter: ByteMeter
     private let start = Date()
     private var lastShown = Date.distantPast
     private var shown = false
 
-    init(printError: @escaping (String) -> Void) { self.printError = printError }
+    init(meter: ByteMeter) { self.meter = meter }
 
     func update(rows: Int) {
         guard rows % 4096 == 0 else { return }
@@ -286,8 +287,11 @@ final class ProgressDisplay {
         guard now.timeIntervalSince(start) >= 1, now.timeIntervalSince(lastShown) >= 0.5 else { return }
         lastShown = now
         shown = true
-        let rate = Int(Double(rows) / now.timeIntervalSince(start))
-        FileHandle.standardError.write(Data("\r\(rows) rows, \(rate) rows/s ".utf8))
+        let seconds = now.timeIntervalSince(start)
+        var line = "\r\(rows) rows, \(Int(Double(rows) / seconds)) rows/s"
+        let bytes = meter.bytes
+        if bytes > 0 { line += String(format: ", %.1f MB/s", Double(bytes) / 1e6 / seconds) }
+        FileHandle.standardError.write(Data((line + " ").utf8))
     }
 
     func finish(rows: Int) {

@@ -50,11 +50,12 @@ public enum TabConv {
     }
 
     /// Opens the input at `path` (`-` for standard input) with the reader for its format.
-    public static func openSource(_ path: String, options: ConversionOptions = ConversionOptions()) throws -> TableSource {
+    public static func openSource(_ path: String, options: ConversionOptions = ConversionOptions(),
+                                  meter: ByteMeter? = nil) throws -> TableSource {
         let format = try inputFormat(of: path, options: options)
         guard format.isReadable else { throw UsageError("tabconv cannot read \(format.rawValue) (\(path))") }
         do {
-            return try FormatRegistry.openSource(path: path, format: format, options: options)
+            return try FormatRegistry.openSource(path: path, format: format, options: options, meter: meter)
         } catch let error as FormatError {
             throw error.inFile(path)
         }
@@ -73,9 +74,10 @@ public enum TabConv {
     }
 
     /// Converts `input` to `output` (`nil` or `-` for standard output; a folder, or a path ending
-    /// in `/`, for one file per table). `progress` is called with the rows written so far.
+    /// in `/`, for one file per table). `progress` is called with the rows written so far;
+    /// `meter`, when given, counts the input bytes read.
     public static func convert(input: String, output: String?, options: ConversionOptions = ConversionOptions(),
-                               progress: ((Int) -> Void)? = nil) throws -> ConversionReport {
+                               meter: ByteMeter? = nil, progress: ((Int) -> Void)? = nil) throws -> ConversionReport {
         let destination = output ?? "-"
         let toFolder = destination != "-" && (destination.hasSuffix("/") || isDirectory(destination))
         let outputFormat: Format
@@ -93,7 +95,7 @@ public enum TabConv {
             throw UsageError("refusing to write over the input \(input)")
         }
 
-        let source = try openSource(input, options: options)
+        let source = try openSource(input, options: options, meter: meter)
         var report = ConversionReport()
         let sink: TableSink & OutputCommitting
         if toFolder {

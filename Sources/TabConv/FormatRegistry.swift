@@ -10,10 +10,10 @@ enum FormatRegistry {
     /// Inputs read whole (text documents, tabconv JSON) may be at most this large.
     static let wholeDocumentLimit = 512 << 20
 
-    static func openSource(path: String, format: Format, options: ConversionOptions) throws -> TableSource {
+    static func openSource(path: String, format: Format, options: ConversionOptions, meter: ByteMeter? = nil) throws -> TableSource {
         switch format {
         case .text:
-            let bytes = try FileByteSource(path: path).readAll(limit: wholeDocumentLimit)
+            let bytes = try FileByteSource(path: path, meter: meter).readAll(limit: wholeDocumentLimit)
             try rejectBinary(bytes)
             return DocumentSource(try TextTables.read(bytes, name: displayName(path), options: textReadOptions(options)))
         case .pdf:
@@ -22,12 +22,12 @@ enum FormatRegistry {
             textOptions.layout = .spaces
             return DocumentSource(try TextTables.read(bytes, name: displayName(path), options: textOptions))
         case .json:
-            let bytes = try FileByteSource(path: path).readAll(limit: wholeDocumentLimit)
+            let bytes = try FileByteSource(path: path, meter: meter).readAll(limit: wholeDocumentLimit)
             return DocumentSource(try TabconvJSONReader.read(bytes, name: displayName(path)))
         case .csv, .tsv:
             var readOptions = CSVReadOptions()
             readOptions.delimiter = options.delimiter ?? (format == .tsv ? 0x09 : nil)
-            return try CSVReader(source: try FileByteSource(path: path), name: displayName(path), options: readOptions)
+            return try CSVReader(source: try FileByteSource(path: path, meter: meter), name: displayName(path), options: readOptions)
         case .xlsx:
             guard path != "-" else { throw UsageError("XLSX cannot be read from standard input: give a file") }
             var readOptions = XLSXReadOptions()
