@@ -7,8 +7,9 @@ import TextTables
 // the child process (TextTables.WordBoxReader) and set on a character grid (WordBoxLayout),
 // which TextTables then reads as layout text. Word boxes rather than `pdftotext -layout`: the
 // exact x extents keep a column break that -layout prints as one space a break, and place an
-// amount that -layout shifts after a dot leader where it is printed. pdftotext's absence is a
-// FormatError naming the package.
+// amount that -layout shifts after a dot leader where it is printed. Documents mostly of
+// ideographs are read from `pdftotext -layout` instead (the layout reader's handling of wide
+// characters is made for its grid). pdftotext's absence is a FormatError naming the package.
 
 enum PDFText {
     /// The package that provides `pdftotext`, for the error when it is missing.
@@ -25,11 +26,17 @@ enum PDFText {
                 throw error.inFile(path)
             }
         }
+        let pages: [PDFPage]
         do {
-            return Array(try reader.finish().utf8)
+            pages = try reader.finishPages()
         } catch let error as FormatError {
             throw error.inFile(path)
         }
+        guard WordBoxLayout.isMostlyIdeographic(pages) else { return Array(WordBoxLayout.layoutText(pages).utf8) }
+        // Chinese and Japanese documents: pdftotext's own grid (see isMostlyIdeographic).
+        var text: [UInt8] = []
+        try runPdftotext(["-layout", "-enc", "UTF-8", "-eol", "unix", path, "-"], path: path, limit: limit) { text.append(contentsOf: $0) }
+        return text
     }
 
     /// Runs pdftotext with `arguments`, handing its standard output to `consume` chunk by chunk.

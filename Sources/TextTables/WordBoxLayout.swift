@@ -63,6 +63,23 @@ public enum WordBoxLayout {
         return output
     }
 
+    /// Whether a quarter of the words or more are ideographs only: such pages are set on the
+    /// grid `pdftotext -layout` uses (one position per ideograph), which the layout reader's
+    /// handling of wide characters expects; their word boxes add little.
+    public static func isMostlyIdeographic(_ pages: [PDFPage]) -> Bool {
+        var words = 0
+        var ideographic = 0
+        for page in pages {
+            for line in page.lines {
+                for word in line {
+                    words += 1
+                    if word.text.unicodeScalars.allSatisfy(TextCleanup.isCJK) { ideographic += 1 }
+                }
+            }
+        }
+        return words > 0 && ideographic * 4 > words
+    }
+
     /// The page with rotated text turned upright: when most words run vertically, the page is
     /// turned so that they read left to right.
     static func upright(_ page: PDFPage) -> PDFPage {
@@ -139,14 +156,25 @@ public enum WordBoxLayout {
     }
 
     /// One grid position in points: 0.85 of the median width of a character (a wide CJK
-    /// character counts two), so that no text needs more positions than its width on paper.
+    /// character counts two), so that no text needs more positions than its width on paper; on a
+    /// page where a quarter of the words or more are ideographs, the width of an ideograph.
     static func gridUnit(_ page: PDFPage) -> Double {
         var widths: [Double] = []
+        var ideographWidths: [Double] = []
         for line in page.lines {
             for word in line where word.width > 0 {
+                let scalars = word.text.unicodeScalars
+                if scalars.allSatisfy(TextCleanup.isCJK) { ideographWidths.append(word.width / Double(scalars.count)) }
                 let count = visibleWidth(word.text)
                 if count > 0 { widths.append(word.width / Double(count)) }
             }
+        }
+        // A page mostly of ideographs: one position per ideograph, as `pdftotext -layout` sets it
+        // (cells of ideographs fill their columns; a narrower grid would set the next cell short
+        // of its column).
+        let ideographs = ideographWidths.count
+        if ideographs * 4 > page.lines.reduce(0, { $0 + $1.count }), let width = median(ideographWidths) {
+            return max(0.5, 0.95 * width)
         }
         return max(0.5, 0.85 * (median(widths) ?? 5))
     }

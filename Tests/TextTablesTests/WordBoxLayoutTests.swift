@@ -87,6 +87,16 @@ final class WordBoxLayoutTests: XCTestCase {
         XCTAssertEqual(document.tables.first?.rows.first?.cells[1], .number(ExactDecimal("1505")!, raw: "1,505"))
     }
 
+    func testPagesOfIdeographsAreToldApart() {
+        let chinese = PDFPage(width: 600, height: 800, lines: [
+            [word("项目", x: 10, y: 10), word("预算数", x: 100, y: 10)],
+            [word("事业运行", x: 10, y: 25), word("886.239928", x: 100, y: 25)],
+        ])
+        let english = PDFPage(width: 600, height: 800, lines: [[word("Item", x: 10, y: 10), word("1,505", x: 100, y: 10)]])
+        XCTAssertTrue(WordBoxLayout.isMostlyIdeographic([chinese]))
+        XCTAssertFalse(WordBoxLayout.isMostlyIdeographic([english]))
+    }
+
     func testMalformedWordBoxesAreAFormatError() {
         let reader = WordBoxReader()
         XCTAssertThrowsError(try Array("<doc><page><word>x</page>".utf8).withUnsafeBytes { try reader.read($0); _ = try reader.finish() }) { error in
