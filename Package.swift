@@ -19,7 +19,7 @@ let package = Package(
         .target(name: "ZipArchive", dependencies: ["CZlib", "TableModel"]),
         .target(name: "XMLStream", dependencies: ["CLibXML2", "TableModel"]),
         .target(name: "CSVFormat", dependencies: ["TableModel"]),
-        .target(name: "TextTables", dependencies: ["TableModel"]),
+        .target(name: "TextTables", dependencies: ["TableModel", "XMLStream"]),
         .target(name: "JSONFormat", dependencies: ["TableModel"]),
         .target(name: "MarkdownFormat", dependencies: ["TableModel"]),
         .target(name: "OOXML", dependencies: ["TableModel", "ZipArchive", "XMLStream"]),

@@ -24,12 +24,26 @@ struct LayoutBlockReader {
     }
 
     func read() -> (lines: [TextLine], columnStarts: [Int]) {
-        let firstBody = lines.firstIndex { line in
-            line.words.contains { word in
+        // The first line with an amount, code or list item beside other text (a lone `(1)` is a
+        // footnote mark over a header label).
+        var firstBody = lines.firstIndex { line in
+            line.chunks.count >= 2 && (line.words.contains { word in
                 let text = line.text(of: word)
                 return (CellLabels.isNumber(text) && !CellLabels.isYear(text)) || CellLabels.codeName(text) != nil
-            } || line.chunks.contains { CellLabels.isEnumeratedItem(chunkText(line, $0)) }
+            } || line.chunks.contains { CellLabels.isEnumeratedItem(chunkText(line, $0)) })
         } ?? 0
+        // Group rows (`Sex`, `Race/Ethnicity`) right above it: one-chunk lines that start at the
+        // body's left edge, below a header line of several labels, are rows, not header.
+        let bodyLeft = lines[firstBody...].compactMap { $0.words.first?.start }.min() ?? 0
+        var groupStart = firstBody
+        while groupStart > 0, lines[groupStart - 1].isBlank
+                || (lines[groupStart - 1].chunks.count == 1 && lines[groupStart - 1].words.first?.start == bodyLeft) {
+            groupStart -= 1
+        }
+        if groupStart < firstBody, groupStart > 0, lines[groupStart - 1].chunks.count >= 3,
+           lines[groupStart..<firstBody].contains(where: { !$0.isBlank }) {
+            firstBody = lines[groupStart..<firstBody].firstIndex { !$0.isBlank } ?? firstBody
+        }
         var columns: [ColumnSpan]
         if let override {
             let width = lines.map(\.scalars.count).max() ?? 0

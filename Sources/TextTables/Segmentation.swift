@@ -19,8 +19,10 @@ enum CaptionParsing {
     /// The caption in `text` (trimmed, not yet cleaned), or `nil`.
     static func caption(_ text: String) -> Caption? {
         let scalars = Array(text.unicodeScalars)
-        guard scalars.count <= 100, !scalars.contains("。") else { return nil }
+        guard scalars.count <= 300, !scalars.contains("。") else { return nil }
         guard let idEnd = englishLabelEnd(scalars) ?? chineseLabelEnd(scalars) else { return nil }
+        // A long title is a caption only when its label is set off by a stop or colon (`Table 3. …`).
+        if scalars.count > 100 && !(idEnd < scalars.count && ".:：".unicodeScalars.contains(scalars[idEnd])) { return nil }
         var titleStart = idEnd
         while titleStart < scalars.count && (TextCleanup.isSpace(scalars[titleStart])
                                               || ":：、.-—–".unicodeScalars.contains(scalars[titleStart])) {
