@@ -169,15 +169,17 @@ struct TableAssembler {
     /// next page). Each dropped line gets a note.
     private func removeRepeatedHeaders(_ rows: [RegionRow], header: [RegionRow], table: String,
                                        diagnostics: inout [Diagnostic]) -> [RegionRow] {
-        let headerKeys = Set(header.map { labelKey($0.clean) })
-        var labelRows: [String: Int] = [:]
+        // Keys compared by their bytes (a `Set<String>` hashes through Unicode normalisation).
+        var keys = TextNumbering()
+        let headerKeys = Set(header.map { keys.number(of: labelKey($0.clean)).number })
+        var labelRows: [Int: Int] = [:]
         var kept: [RegionRow] = []
         var breakPending = false
         for var row in rows {
             row.afterBreak = row.afterBreak || breakPending
             breakPending = false
             guard isHeaderRow(row.clean) else { kept.append(row); continue }
-            let key = labelKey(row.clean)
+            let key = keys.number(of: labelKey(row.clean)).number
             let filled = row.clean.filter { !$0.isEmpty }.count
             if headerKeys.contains(key) {
                 diagnostics.append(Diagnostic(.note, line: row.line, "\(table): repeated header row merged into the table's header"))
