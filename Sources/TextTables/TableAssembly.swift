@@ -201,7 +201,9 @@ struct TableAssembler {
     /// Columns from the header labels: the path of labels above each column.
     private func columns(labels: [[HeaderLabel]], headerRows: [RegionRow], columnCount: Int) -> [Column] {
         var columns: [Column] = []
-        var seen: [String: Int] = [:]
+        // Names numbered by their bytes (a `[String: Int]` hashes through Unicode normalisation).
+        var names = TextNumbering()
+        var seen: [Int] = []
         for column in 0..<columnCount {
             var path: [String] = []
             for row in labels {
@@ -211,8 +213,10 @@ struct TableAssembler {
             }
             var entry = Column(path: path)
             if path.isEmpty { entry.name = "Column \(column + 1)" }
-            let occurrences = seen[entry.name, default: 0] + 1
-            seen[entry.name] = occurrences
+            let (name, isNew) = names.number(of: entry.name)
+            if isNew { seen.append(0) }
+            seen[name] += 1
+            let occurrences = seen[name]
             if occurrences > 1 { entry.name += " (\(occurrences))" }
             columns.append(entry)
         }
