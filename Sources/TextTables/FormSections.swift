@@ -75,11 +75,13 @@ extension TableAssembler {
     /// Where sections begin (indices into `rows`; the first is 0).
     private func sectionStarts(_ rows: [FormRow]) -> [Int] {
         var starts = [0]
-        var headerKeys: Set<String> = []
+        // Header keys compared by their bytes (a `Set<String>` hashes through Unicode normalisation).
+        var keys = TextNumbering()
+        var headerKeys: Set<Int> = []
         var index = 0
         while index < rows.count {
             let headerCount = leadingLabelRows(rows[index...])
-            headerKeys.formUnion(rows[index..<(index + headerCount)].map { labelKey($0.line.clean) })
+            headerKeys.formUnion(rows[index..<(index + headerCount)].map { keys.number(of: labelKey($0.line.clean)).number })
             // The columns the section's data rows fill: a new header lies over other columns.
             var dataColumns: Set<Int> = []
             let bodyStart = index + headerCount
@@ -87,7 +89,7 @@ extension TableAssembler {
             while next < rows.count {
                 let row = rows[next]
                 if row.isLabels && !dataColumns.isEmpty && row.filledColumns.count >= 2 && row.keyValue == nil
-                    && !dataColumns.isSuperset(of: row.filledColumns) && !headerKeys.contains(labelKey(row.line.clean))
+                    && !dataColumns.isSuperset(of: row.filledColumns) && !headerKeys.contains(keys.number(of: labelKey(row.line.clean)).number)
                     && !repeatsText(of: rows[bodyStart..<next], row) {
                     break
                 }

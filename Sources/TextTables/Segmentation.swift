@@ -18,6 +18,8 @@ struct Caption: Hashable {
 enum CaptionParsing {
     /// The caption in `text` (trimmed, not yet cleaned), or `nil`.
     static func caption(_ text: String) -> Caption? {
+        // Every label below starts with `Table` or holds 表: most lines are turned away on bytes.
+        guard text.utf8.first == 0x54 || text.utf8.first == 0x74 || holdsBiao(text) else { return nil }
         let scalars = Array(text.unicodeScalars)
         guard scalars.count <= 300, !scalars.contains("。") else { return nil }
         guard let idEnd = englishLabelEnd(scalars) ?? chineseLabelEnd(scalars) else { return nil }
@@ -34,6 +36,15 @@ enum CaptionParsing {
         var title = String.UnicodeScalarView()
         title.append(contentsOf: scalars[titleStart...])
         return Caption(id: String(id), title: String(title))
+    }
+
+    /// Whether `text` holds 表 (U+8868: E8 A1 A8 in UTF-8).
+    private static func holdsBiao(_ text: String) -> Bool {
+        var utf8 = text.utf8.makeIterator()
+        while let byte = utf8.next() {
+            if byte == 0xE8, utf8.next() == 0xA1, utf8.next() == 0xA8 { return true }
+        }
+        return false
     }
 
     /// `Table 2`, `TABLE 3.1`, `Table 4A`: the end of the label.

@@ -138,10 +138,6 @@ public enum TextTables {
             let result = LayoutSplitter(override: options.columnOverride).split(utf8, lines: ranges, rawText: options.rawText)
             return (result.lines, result.diagnostics, result.blocks)
         }
-        let cells = TabSplitter().cells(of: utf8, lines: ranges)
-        let lines = cells.enumerated().map { index, raw in
-            TextLine(number: index + 1, raw: raw, clean: raw.map(TextCleanup.clean))
-        }
-        return (lines, [], [])
+        return (TabSplitter().lines(of: utf8, lines: ranges), [], [])
     }
 }
