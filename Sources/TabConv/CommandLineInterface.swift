@@ -133,10 +133,10 @@ public struct CommandLineInterface {
         }
     }
 
+    /// Prints the warnings and errors (notes are kept for JSON and the review), in one write.
     private func printDiagnostics(_ diagnostics: [Diagnostic], file: String) {
-        for diagnostic in diagnostics where diagnostic.severity != .note {
-            printError(diagnostic.rendered(file: file))
-        }
+        let lines = diagnostics.filter { $0.severity != .note }.map { $0.rendered(file: file) }
+        if !lines.isEmpty { printError(lines.joined(separator: "\n")) }
     }
 
     private func convert(_ invocation: Invocation) throws -> Int32 {
