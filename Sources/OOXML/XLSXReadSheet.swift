@@ -328,7 +328,7 @@ final class XLSXSheetRecorder: XMLPushParserDelegate {
 
     /// Forgets the text captured for the cell being read.
     private func dropValue() {
-        bytes.removeSubrange(min(valueStart, bytes.count)...)
+        if bytes.count > valueStart { bytes.removeSubrange(valueStart...) }
     }
 }
 
@@ -365,11 +365,13 @@ struct XLSXCellBuilder {
                 let value = UnsafeBufferPointer(rebasing: bytes[raw.valueStart..<raw.valueEnd])
                 guard let cell = try cell(raw, value, rowNumber: batch.rows[row].number) else { continue }
                 let column = Int(raw.column)
-                if column >= cells.count {
-                    if cells.isEmpty { cells.reserveCapacity(max(column + 1, end - start)) }
-                    cells.append(contentsOf: repeatElement(Cell.empty, count: column - cells.count + 1))
+                if cells.isEmpty { cells.reserveCapacity(max(column + 1, end - start)) }
+                if column == cells.count {
+                    cells.append(cell)
+                } else {
+                    if column > cells.count { cells.append(contentsOf: repeatElement(Cell.empty, count: column - cells.count + 1)) }
+                    cells[column] = cell
                 }
-                cells[column] = cell
                 hasValue = true
                 if column < firstUsedColumn { firstUsedColumn = column }
                 if column > lastUsedColumn { lastUsedColumn = column }

@@ -144,7 +144,9 @@ public protocol XMLPushParserDelegate: AnyObject {
 /// of elements and text as they complete.
 public final class XMLPushParser {
     public let limits: XMLReadLimits
-    private var context: xmlParserCtxtPtr?
+    /// Held strongly and immutably, so that a callback reaches it without retaining it.
+    private let delegate: XMLPushParserDelegate
+    @exclusivity(unchecked) private var context: xmlParserCtxtPtr?
     private var handler = xmlSAXHandler()
     @exclusivity(unchecked) private var failure: XMLReadError?
     /// What the C callbacks need, in plain memory behind libxml2's user-data pointer: reaching it
@@ -152,8 +154,8 @@ public final class XMLPushParser {
     private let callbackState: UnsafeMutablePointer<CallbackState>
 
     private struct CallbackState {
-        unowned(unsafe) let parser: XMLPushParser
-        unowned(unsafe) let delegate: XMLPushParserDelegate
+        /// The parser, which owns this state; `_withUnsafeGuaranteedRef` calls it without a retain.
+        let parser: Unmanaged<XMLPushParser>
         let maximumDepth: Int
         let maximumAttributeCount: Int
         let maximumTextLength: Int
@@ -161,11 +163,12 @@ public final class XMLPushParser {
         var textRun = 0
     }
 
-    /// A parser that reports to `delegate` (which must outlive it; it is not retained).
+    /// A parser that reports to `delegate`.
     public init(delegate: XMLPushParserDelegate, limits: XMLReadLimits = .init()) {
         self.limits = limits
+        self.delegate = delegate
         callbackState = .allocate(capacity: 1)
-        callbackState.initialize(to: CallbackState(parser: self, delegate: delegate, maximumDepth: limits.maximumDepth,
+        callbackState.initialize(to: CallbackState(parser: Unmanaged.passUnretained(self), maximumDepth: limits.maximumDepth,
                                                    maximumAttributeCount: limits.maximumAttributeCount,
                                                    maximumTextLength: limits.maximumTextLength))
         handler.initialized = UInt32(XML_SAX2_MAGIC)
@@ -175,40 +178,45 @@ public final class XMLPushParser {
             state.pointee.depth += 1
             state.pointee.textRun = 0
             if state.pointee.depth > state.pointee.maximumDepth {
-                state.pointee.parser.stop("elements nest deeper than \(state.pointee.maximumDepth) levels")
+                state.pointee.parser.takeUnretainedValue().stop("elements nest deeper than \(state.pointee.maximumDepth) levels")
                 return
             }
             if Int(attributeCount) > state.pointee.maximumAttributeCount {
-                state.pointee.parser.stop("an element has \(attributeCount) attributes, more than \(state.pointee.maximumAttributeCount)")
+                state.pointee.parser.takeUnretainedValue()
+                    .stop("an element has \(attributeCount) attributes, more than \(state.pointee.maximumAttributeCount)")
                 return
             }
-            state.pointee.delegate.parser(state.pointee.parser,
-                                          didStartElement: XMLName(localNamePointer: localName, namespacePointer: uri),
-                                          attributes: XMLAttributes(base: attributes, count: Int(attributeCount)))
+            state.pointee.parser._withUnsafeGuaranteedRef { parser in
+                parser.delegate.parser(parser, didStartElement: XMLName(localNamePointer: localName, namespacePointer: uri),
+                                       attributes: XMLAttributes(base: attributes, count: Int(attributeCount)))
+            }
         }
         handler.endElementNs = { context, localName, _, uri in
             guard let context, let localName else { return }
             let state = context.assumingMemoryBound(to: CallbackState.self)
             state.pointee.depth -= 1
             state.pointee.textRun = 0
-            state.pointee.delegate.parser(state.pointee.parser,
-                                          didEndElement: XMLName(localNamePointer: localName, namespacePointer: uri))
+            state.pointee.parser._withUnsafeGuaranteedRef { parser in
+                parser.delegate.parser(parser, didEndElement: XMLName(localNamePointer: localName, namespacePointer: uri))
+            }
         }
         let characters: charactersSAXFunc = { context, text, length in
             guard let context, let text, length > 0 else { return }
             let state = context.assumingMemoryBound(to: CallbackState.self)
             state.pointee.textRun += Int(length)
             if state.pointee.textRun > state.pointee.maximumTextLength {
-                state.pointee.parser.stop("a text node is longer than \(state.pointee.maximumTextLength) bytes")
+                state.pointee.parser.takeUnretainedValue().stop("a text node is longer than \(state.pointee.maximumTextLength) bytes")
                 return
             }
-            state.pointee.delegate.parser(state.pointee.parser, foundCharacters: UnsafeBufferPointer(start: text, count: Int(length)))
+            state.pointee.parser._withUnsafeGuaranteedRef { parser in
+                parser.delegate.parser(parser, foundCharacters: UnsafeBufferPointer(start: text, count: Int(length)))
+            }
         }
         handler.characters = characters
         handler.cdataBlock = characters
         handler.entityDecl = { context, name, _, _, systemId, _ in
             guard let context else { return }
-            let parser = context.assumingMemoryBound(to: CallbackState.self).pointee.parser
+            let parser = context.assumingMemoryBound(to: CallbackState.self).pointee.parser.takeUnretainedValue()
             let entity = name.map { String(cString: $0) } ?? "?"
             parser.stop(systemId != nil
                 ? "the document declares an external entity '\(entity)'; external entities are not read (XXE)"
@@ -216,7 +224,7 @@ public final class XMLPushParser {
         }
         handler.serror = { context, error in
             guard let context, let error, error.pointee.level == XML_ERR_FATAL else { return }
-            let parser = context.assumingMemoryBound(to: CallbackState.self).pointee.parser
+            let parser = context.assumingMemoryBound(to: CallbackState.self).pointee.parser.takeUnretainedValue()
             guard parser.failure == nil else { return }
             var message = error.pointee.message.map { String(cString: $0) } ?? "malformed XML (libxml2 error \(error.pointee.code))"
             while message.last?.isWhitespace == true { message.removeLast() }
