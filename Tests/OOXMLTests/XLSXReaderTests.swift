@@ -339,6 +339,17 @@ final class XLSXReaderTests: XCTestCase {
             XCTAssertEqual(errors.first, errors.last)
             XCTAssertEqual(errors.first?.place, "xl/worksheets/sheet1.xml")
         }
+        // A damaged entry (one digit changed: still well-formed XML) fails on its CRC at the end.
+        var damaged = longBook(rows: 3_000)
+        let digits = Array("<t>102500</t>".utf8)
+        let at = try XCTUnwrap((0...(damaged.count - digits.count)).first { Array(damaged[$0..<($0 + digits.count)]) == digits })
+        damaged[at + 8] = UInt8(ascii: "7")
+        let errors = [false, true].map { background -> String in
+            do { _ = try XLSXFixture.read(damaged, options: options(background: background)); return "no error" } catch { return "\(error)" }
+        }
+        XCTAssertEqual(errors[0], errors[1])
+        XCTAssertTrue(errors[1].contains("xl/worksheets/sheet1.xml") && errors[1].contains("CRC"), errors[1])
+
         let reader = try XLSXReader(bytes: outOfRange, name: "book.xlsx", options: options(background: true))
         _ = try reader.nextTable()
         var message = ""
