@@ -95,9 +95,10 @@ final class XLSXRawBatch {
 final class XLSXSheetRecorder: XMLPushParserDelegate {
     let sheetName: String
     let part: String
-    /// Only merges and the dimension are wanted (a pre-scan): cells are not recorded.
+    /// Where batches go; nil when only merges and the dimension are wanted (a pre-scan), and
+    /// cells are not recorded.
+    private let queue: XLSXBatchQueue?
     private let mergesOnly: Bool
-    private let queue: XLSXBatchQueue
     private let rowsPerBatch = 1_024
     private let bytesPerBatch = 1 << 18
 
@@ -124,11 +125,11 @@ final class XLSXSheetRecorder: XMLPushParserDelegate {
     @exclusivity(unchecked) private var phoneticDepth = 0
     @exclusivity(unchecked) private var stopped = false
 
-    init(sheetName: String, part: String, queue: XLSXBatchQueue, mergesOnly: Bool = false) {
+    init(sheetName: String, part: String, queue: XLSXBatchQueue?) {
         self.sheetName = sheetName
         self.part = part
         self.queue = queue
-        self.mergesOnly = mergesOnly
+        mergesOnly = queue == nil
         if !mergesOnly {
             bytes.reserveCapacity(bytesPerBatch + (1 << 12))
             cells.reserveCapacity(rowsPerBatch * 8)
@@ -171,6 +172,7 @@ final class XLSXSheetRecorder: XMLPushParserDelegate {
     /// has gone.
     @discardableResult
     private func send(isLast: Bool, failure: FormatError?) -> Bool {
+        guard let queue else { return false }
         let batch = queue.emptyBatch()
         swap(&batch.bytes, &bytes)
         swap(&batch.cells, &cells)

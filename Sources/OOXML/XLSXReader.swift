@@ -410,7 +410,7 @@ final class XLSXSheetStream {
 
     /// Reads the whole sheet once more for its merged ranges only.
     private func prescanMerges() throws -> [XLSXMergedRange] {
-        let scanner = XLSXSheetRecorder(sheetName: info.name, part: part, queue: XLSXBatchQueue(capacity: 1), mergesOnly: true)
+        let scanner = XLSXSheetRecorder(sheetName: info.name, part: part, queue: nil)
         let scanParser = XMLPushParser(delegate: scanner, limits: options.xmlLimits)
         do {
             try zip.forEachChunk(of: entry, chunkSize: 1 << 18) { try scanParser.parse($0) }
