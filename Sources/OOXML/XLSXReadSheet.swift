@@ -99,7 +99,9 @@ final class XLSXSheetRecorder: XMLPushParserDelegate {
     /// cells are not recorded.
     private let queue: XLSXBatchQueue?
     private let mergesOnly: Bool
+    // A batch is sent at the end of a row once it holds this many rows, cells or value bytes.
     private let rowsPerBatch = 1_024
+    private let cellsPerBatch = 16_384
     private let bytesPerBatch = 1 << 18
 
     // Collected for the last batch.
@@ -123,7 +125,6 @@ final class XLSXSheetRecorder: XMLPushParserDelegate {
     @exclusivity(unchecked) private var capturing = false
     @exclusivity(unchecked) private var inInlineString = false
     @exclusivity(unchecked) private var phoneticDepth = 0
-    @exclusivity(unchecked) private var stopped = false
 
     init(sheetName: String, part: String, queue: XLSXBatchQueue?) {
         self.sheetName = sheetName
@@ -132,7 +133,7 @@ final class XLSXSheetRecorder: XMLPushParserDelegate {
         mergesOnly = queue == nil
         if !mergesOnly {
             bytes.reserveCapacity(bytesPerBatch + (1 << 12))
-            cells.reserveCapacity(rowsPerBatch * 8)
+            cells.reserveCapacity(cellsPerBatch)
             rows.reserveCapacity(rowsPerBatch)
         }
     }
@@ -270,8 +271,8 @@ final class XLSXSheetRecorder: XMLPushParserDelegate {
         inRow = false
         guard cells.count > rowCellStart else { return }
         rows.append(XLSXRawRow(number: rowNumber, cellEnd: cells.count))
-        if rows.count >= rowsPerBatch || bytes.count >= bytesPerBatch, !send(isLast: false, failure: nil) {
-            stopped = true
+        if rows.count >= rowsPerBatch || cells.count >= cellsPerBatch || bytes.count >= bytesPerBatch,
+           !send(isLast: false, failure: nil) {
             parser.stop("\(sheetName): reading stopped")
         }
     }
