@@ -32,7 +32,7 @@ extension XLSXWriter {
 
         private var sampledRows: [Row] = []
         private var isStreaming = false
-        private var buffer = SheetBytes(capacity: flushThreshold + (1 << 16))
+        private var buffer = RawByteBuffer(capacity: flushThreshold + (1 << 16))
         private var rowDigits: [UInt8] = []
         private var columnLetters: [[UInt8]] = []
         /// ` s="N"` by style index.
@@ -315,7 +315,7 @@ extension XLSXWriter {
         /// Writes `<row r="N">` for the current row number and keeps its digits for cell references.
         /// Returns the position of the tag's `>`, where `setHeight` can add attributes.
         @discardableResult
-        private func openRow(_ out: inout SheetBytes) -> Int {
+        private func openRow(_ out: inout RawByteBuffer) -> Int {
             rowDigits.removeAll(keepingCapacity: true)
             var number = lastRowNumber
             repeat {
@@ -339,14 +339,14 @@ extension XLSXWriter {
         /// Gives the open row the height of `lines` lines of text (15 points each, at most the
         /// 409 a row can have), so that wrapped text shows whole where a program does not
         /// adjust heights itself.
-        private func setHeight(lines: Int, at position: Int, in out: inout SheetBytes) {
+        private func setHeight(lines: Int, at position: Int, in out: inout RawByteBuffer) {
             guard lines > 1 else { return }
             out.insert(Array(" ht=\"\(min(lines * 15, 409))\" customHeight=\"1\"".utf8), at: position)
         }
 
         /// `<c r="B7"` and, for a style other than the default, ` s="3"`.
         @inline(__always)
-        private func appendCellStart(column: Int, style: Int, to out: inout SheetBytes) {
+        private func appendCellStart(column: Int, style: Int, to out: inout RawByteBuffer) {
             while columnLetters.count <= column {
                 columnLetters.append(Array(CellReference.columnName(columnLetters.count).utf8))
             }
@@ -360,12 +360,12 @@ extension XLSXWriter {
             if style != 0 { out.append(styleAttributes[style]) }
         }
 
-        private func appendStyledBlank(column: Int, style: Int, to out: inout SheetBytes) {
+        private func appendStyledBlank(column: Int, style: Int, to out: inout RawByteBuffer) {
             appendCellStart(column: column, style: style, to: &out)
             out.append("/>")
         }
 
-        private func appendText(_ text: String, column: Int, style: Int, line: Int?, to out: inout SheetBytes) throws {
+        private func appendText(_ text: String, column: Int, style: Int, line: Int?, to out: inout RawByteBuffer) throws {
             if text.utf8.count > 32_767, text.utf16.count > 32_767 {
                 throw FormatError(line: line, place: "\(quotedSheetName)!\(CellReference(row: lastRowNumber - 1, column: column))",
                                   "the text has \(text.utf16.count) characters, more than a cell's 32,767; "
@@ -382,7 +382,7 @@ extension XLSXWriter {
         }
 
         private func appendNumber(_ value: ExactDecimal, raw: String?, column: Int, bold: Bool, line: Int?,
-                                  to out: inout SheetBytes) throws {
+                                  to out: inout RawByteBuffer) throws {
             var text = value.text
             let (digits, isZero) = text.withUTF8 { Self.significantDigits($0) }
             if digits > 15 && options.numbers == .exact {
