@@ -5,35 +5,8 @@ import TableModel
 
 enum CellLabels {
     /// `.total` for `合计`, `总计`, `本年收入合计`, `收入总计`, `Total`, `Grand total …`;
-    /// `.subtotal` for `小计`, `Subtotal`; `nil` otherwise.
-    static func totalKind(_ label: String) -> RowKind? {
-        guard let first = label.utf8.first else { return nil }
-        if first == 0x54 || first == 0x74 || first == 0x53 || first == 0x73 || first == 0x47 || first == 0x67 {  // T S G
-            let lowered = TextCleanup.trim(label).lowercased()
-            if lowered.hasPrefix("subtotal") || lowered.hasPrefix("sub-total") || lowered.hasPrefix("sub total") {
-                return .subtotal
-            }
-            if lowered == "total" || lowered.hasPrefix("total ") || lowered.hasPrefix("total:")
-                || lowered.hasPrefix("grand total") {
-                return .total
-            }
-        }
-        // Chinese labels are short and end with the total word (before optional colons), spaces
-        // ignored: read from the end, without making the compact text.
-        guard label.utf8.count <= 64 else { return nil }
-        var length = 0
-        var last: Unicode.Scalar = " "
-        var beforeLast: Unicode.Scalar = " "
-        for scalar in label.unicodeScalars.reversed() where !TextCleanup.isSpace(scalar) {
-            if length == 0 && (scalar == ":" || scalar == "：") { continue }
-            length += 1
-            if length == 1 { last = scalar } else if length == 2 { beforeLast = scalar }
-        }
-        guard last == "计" else { return nil }
-        if beforeLast == "小" && length <= 10 { return .subtotal }
-        if (beforeLast == "合" || beforeLast == "总" || beforeLast == "共") && length <= 12 { return .total }
-        return nil
-    }
+    /// `.subtotal` for `小计`, `Subtotal`; `nil` otherwise (the shared rule, `TableLabels`).
+    static func totalKind(_ label: String) -> RowKind? { TableLabels.totalKind(label) }
 
     /// `text` ends with `suffix`, compared as UTF-8 bytes (no grapheme or normalisation work).
     static func hasSuffix(_ text: String, _ suffix: String) -> Bool {
@@ -109,12 +82,7 @@ enum CellLabels {
     }
 
     /// True when the text reads as an amount (the number rule of CellTyping's default).
-    static func isNumber(_ text: String) -> Bool {
-        guard let first = text.utf8.first,
-              (first >= 0x30 && first <= 0x39) || first == 0x2D || first == 0x2B || first == 0x2E
-                || first == 0x28 || first == 0xE2 else { return false }
-        return CellTyping.standard.cell(text).number != nil
-    }
+    static func isNumber(_ text: String) -> Bool { TableLabels.readsAsNumber(text) }
 
     /// A four-digit year (1900–2100): a number that is a header label (`2024 ⇥ 2025`).
     static func isYear(_ text: String) -> Bool {

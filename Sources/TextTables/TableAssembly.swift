@@ -212,7 +212,7 @@ struct TableAssembler {
                 }
             }
             var entry = Column(path: path)
-            if path.isEmpty { entry.name = "Column \(column + 1)" }
+            if path.isEmpty { entry.name = Column.unlabelledName(at: column) }
             let (name, isNew) = names.number(of: entry.name)
             if isNew { seen.append(0) }
             seen[name] += 1
