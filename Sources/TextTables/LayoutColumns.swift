@@ -91,6 +91,7 @@ struct LayoutBlockReader {
         var filled = [Int](repeating: 0, count: width + 1)
         var wideBlank = [Int](repeating: 0, count: width + 1)
         var tight = [Int](repeating: 0, count: width + 1)
+        var phrase = [Int](repeating: 0, count: width + 1)
         for line in voters {
             for word in line.words {
                 for position in word.start..<word.end { filled[position] += 1 }
@@ -101,7 +102,11 @@ struct LayoutBlockReader {
                 // One blank between two amounts separates cells as surely as two.
                 let betweenAmounts = gapEnd - gapStart == 1 && isAmount(line.text(of: line.words[index - 1]))
                     && isAmount(line.text(of: line.words[index]))
+                // One blank between two words of alphabetic script: a phrase that runs across.
+                let inPhrase = gapEnd - gapStart == 1 && !betweenAmounts && isPhraseLetter(line.scalars[gapStart - 1])
+                    && isPhraseLetter(line.scalars[gapEnd])
                 for position in gapStart..<gapEnd {
+                    if inPhrase { phrase[position] += 1 }
                     if gapEnd - gapStart >= 2 || betweenAmounts { wideBlank[position] += 1 } else { tight[position] += 1 }
                 }
             }
@@ -119,7 +124,9 @@ struct LayoutBlockReader {
             let run = start..<position
             let wide = run.map { wideBlank[$0] }.max() ?? 0
             let narrow = run.map { tight[$0] }.max() ?? 0
-            if run.count >= 2 || wide > narrow { gaps.append(run) }
+            // A gap where two lines read one phrase across it lies inside a column.
+            let phrases = run.map { phrase[$0] }.max() ?? 0
+            if (run.count >= 2 || wide > narrow) && phrases < 2 { gaps.append(run) }
         }
         var columns: [ColumnSpan] = []
         var start = 0
@@ -195,6 +202,11 @@ struct LayoutBlockReader {
     /// The positions a text takes on paper: wide (CJK) characters count two.
     private func visibleWidth(_ text: String) -> Int {
         text.unicodeScalars.reduce(0) { $0 + (TextCleanup.isCJK($1) ? 2 : 1) }
+    }
+
+    /// A letter of a script that writes blanks between words (not an ideograph).
+    private func isPhraseLetter(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.isAlphabetic && !scalar.properties.isIdeographic && !TextCleanup.isCJK(scalar)
     }
 
     private func isAmount(_ text: String) -> Bool { CellLabels.isNumber(text) && !CellLabels.isYear(text) }
@@ -397,9 +409,24 @@ struct LayoutBlockReader {
                     continue
                 }
             }
-            // Text wrapped at the column's width: each cell continues a full cell on the line above.
             let previous = index - 1
             guard previous >= 0, !body[previous].0.isBlank else { continue }
+            // Wrapped text starts no further left than the line it continues (a label further
+            // left is a group row of its own).
+            let indent = body[index].0.words.first?.start ?? 0
+            let previousIndent = body[previous].0.words.first?.start ?? 0
+            guard indent >= previousIndent else { continue }
+            // A label's second line indented under an amount line and followed by a line further
+            // left (`American Indian/Alaska` / `  Native`): a hanging indent, not a child row.
+            var next = index + 1
+            while next < body.count && body[next].0.isBlank { next += 1 }
+            let nextIndent = next < body.count ? body[next].0.words.first?.start ?? 0 : 0
+            if anchors[previous], indent > previousIndent, nextIndent < indent, columns.count == 1,
+               !body[previous].1[columns[0]].isEmpty, !isAnchor([body[previous].1[columns[0]]]) {
+                owner[index] = owner[previous]
+                continue
+            }
+            // Text wrapped at the column's width: each cell continues a full cell on the line above.
             let continues = columns.allSatisfy { column in
                 let upper = body[previous].1[column]
                 let cell = body[index].1[column]
