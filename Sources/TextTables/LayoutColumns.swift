@@ -128,6 +128,35 @@ struct LayoutBlockReader {
             let phrases = run.map { phrase[$0] }.max() ?? 0
             if (run.count >= 2 || wide > narrow) && phrases < 2 { gaps.append(run) }
         }
+        // Columns that touch: the longest label ends where the widest amount of the next column
+        // begins (on other lines), so no position is blank in every line. A boundary that no
+        // word crosses and that falls in a wide gap between a label and an amount on most lines
+        // still parts them.
+        var crossing = [Int](repeating: 0, count: width + 1)
+        var parted = [Int](repeating: 0, count: width + 1)
+        for line in voters {
+            // Words one blank apart read as one phrase: a boundary between them crosses it too.
+            var phraseStart = line.words.first?.start ?? 0
+            for (index, word) in line.words.enumerated() {
+                let next = index + 1 < line.words.count ? line.words[index + 1] : nil
+                if let next, next.start - word.end < 2,
+                   !(isAmount(line.text(of: word)) && isAmount(line.text(of: next))) { continue }
+                if word.end - phraseStart >= 2 {
+                    for boundary in (phraseStart + 1)..<word.end { crossing[boundary] += 1 }
+                }
+                phraseStart = next?.start ?? 0
+            }
+            for index in line.words.indices.dropFirst() where line.words[index].start - line.words[index - 1].end >= 2
+                && isAmount(line.text(of: line.words[index])) && !isAmount(line.text(of: line.words[index - 1])) {
+                for boundary in line.words[index - 1].end...line.words[index].start { parted[boundary] += 1 }
+            }
+        }
+        var touching: [Range<Int>] = []
+        for boundary in (leftmost + 1)..<width where crossing[boundary] <= tolerance && parted[boundary] * 2 > voters.count
+            && filled[boundary - 1] > tolerance && filled[boundary] > tolerance {
+            touching.append(boundary..<boundary)
+        }
+        if !touching.isEmpty { gaps = (gaps + touching).sorted { $0.lowerBound < $1.lowerBound } }
         var columns: [ColumnSpan] = []
         var start = 0
         for gap in gaps {

@@ -13,7 +13,9 @@ import TableModel
 //    (one in 25 may overflow). A one-character gap counts only where most lines have two or more
 //    spaces there (a space inside a cell lines up by chance; one between columns is wider on
 //    other lines), and no position is a gap where two lines read a phrase across it (one blank
-//    between words). Lines that read as running text (justified prose, notes) end a block. Header labels that stand over a gap open a column there (a column empty in
+//    between words). Lines that read as running text (justified prose, notes) end a block.
+//    Columns may touch (the longest label ends where the widest amount of the next column
+//    begins): a boundary no phrase crosses, between a label and an amount on most lines, parts them. Header labels that stand over a gap open a column there (a column empty in
 //    the body). `--columns` gives the starts by hand instead.
 // 4. Cells: words go to the column they overlap most; adjacent words in one column form a cell.
 //    Header labels over several columns are placed where their centred span begins when labels
