@@ -124,9 +124,11 @@ struct LayoutBlockReader {
             let run = start..<position
             let wide = run.map { wideBlank[$0] }.max() ?? 0
             let narrow = run.map { tight[$0] }.max() ?? 0
-            // A gap where two lines read one phrase across it lies inside a column.
+            // A gap where two lines read one phrase across it lies inside a column, as does one
+            // beside which only the lines reading a phrase across it have text.
             let phrases = run.map { phrase[$0] }.max() ?? 0
-            if (run.count >= 2 || wide > narrow) && phrases < 2 { gaps.append(run) }
+            let phraseOnly = phrases >= 1 && (start == 0 || filled[start - 1] <= phrases || filled[position] <= phrases)
+            if (run.count >= 2 || wide > narrow) && phrases < 2 && !phraseOnly { gaps.append(run) }
         }
         // Columns that touch: the longest label ends where the widest amount of the next column
         // begins (on other lines), so no position is blank in every line. A boundary that no
@@ -186,7 +188,14 @@ struct LayoutBlockReader {
         }
         var extents: [ColumnSpan] = []
         for (index, pieces) in piecesByLine.enumerated() {
+            // A phrase (words one blank apart) that stands partly over a column is that column's
+            // label, centred over a narrow column: its words in the gap open nothing.
+            let phrases = header[index].chunks.map { chunk in
+                (start: header[index].words[chunk.lowerBound].start, end: header[index].words[chunk.upperBound - 1].end)
+            }
             for piece in pieces where !columns.contains(where: { $0.start < piece.end && piece.start < $0.end }) {
+                let phrase = phrases.first { $0.start <= piece.start && piece.end <= $0.end }
+                if let phrase, columns.contains(where: { $0.start < phrase.end && phrase.start < $0.end }) { continue }
                 let left = columns.lastIndex { $0.end <= piece.start }
                 let right = columns.firstIndex { $0.start >= piece.end }
                 guard left.map(labelled.contains) ?? true, right.map(labelled.contains) ?? true else { continue }
