@@ -92,6 +92,34 @@ final class LayoutTextTests: XCTestCase {
         XCTAssertEqual(table.rows[1].cells.map(\.sourceText), ["乙", "123,456.75", "6,922.10"])
     }
 
+    func testTouchingColumnsIndentedWrapsAndProseAroundATable() throws {
+        // The longest label ends where the widest amount begins (no blank position between the
+        // columns); a label's second line is indented under its amount line; a group row further
+        // left is no continuation; the justified prose after the table is not part of it.
+        let text = """
+            Table 3. Loans
+             Loan type                                 2009      %
+              Commercial mortgage                   361,000    2.2
+             Real estate loans
+              Multifamily dwellings of five units   380,000    2.3
+              American Indian/Alaska                    707    1.8
+               Native
+             Total Gross Loans                   16,604,000  100.0
+
+            As a wholesale bank, the company does not directly originate retail consumer loans or small
+            business loans, other than to accommodate high net worth clients and their employees here.
+
+            """
+        let table = try XCTUnwrap(try read(text).tables.first)
+        XCTAssertEqual(table.rows.map { $0.cells.map(\.sourceText) }, [
+            ["Commercial mortgage", "361,000", "2.2"],
+            ["Real estate loans", "", ""],
+            ["Multifamily dwellings of five units", "380,000", "2.3"],
+            ["American Indian/Alaska Native", "707", "1.8"],
+            ["Total Gross Loans", "16,604,000", "100.0"],
+        ])
+    }
+
     func testWrappedLabelBesideACentredRowJoinsThatRow() throws {
         let text = """
             表2 支出
