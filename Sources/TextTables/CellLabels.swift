@@ -122,3 +122,37 @@ enum CellLabels {
         return (1900...2100).contains(value)
     }
 }
+
+/// What `CellLabels` says of each distinct cell text, found once per text (by its bytes): rows
+/// are judged cell by cell several times (form rows, header rows, repeated headers, row kinds),
+/// and a document repeats most of its cells.
+final class CellFacts {
+    struct Facts {
+        /// An amount (`CellLabels.isNumber`).
+        var isNumber: Bool
+        /// What a row of labels cannot hold: an amount that is not a year, a code-name, a list
+        /// item or a long text.
+        var excludesLabelRow: Bool
+        /// `CellLabels.totalKind`.
+        var totalKind: RowKind?
+
+        init(_ text: String) {
+            isNumber = CellLabels.isNumber(text)
+            excludesLabelRow = (isNumber && !CellLabels.isYear(text)) || CellLabels.codeName(text) != nil
+                || CellLabels.isEnumeratedItem(text) || (text.utf8.count > 50 && text.unicodeScalars.count > 50)
+            totalKind = CellLabels.totalKind(text)
+        }
+    }
+
+    private var numbering = TextNumbering()
+    private var known: [Facts] = []
+
+    /// The facts of `text`.
+    func callAsFunction(_ text: String) -> Facts {
+        // Long texts (paragraphs) seldom repeat: judged each time, not kept.
+        guard text.utf8.count <= CellTexts.longestKept else { return Facts(text) }
+        let (number, isNew) = numbering.number(of: text)
+        if isNew { known.append(Facts(text)) }
+        return known[number]
+    }
+}

@@ -245,24 +245,25 @@ private struct FormRow {
     static func rows(of region: TableRegion, classifiedBy classifier: TableAssembler) -> [FormRow] {
         var rows: [FormRow] = []
         for (position, line) in region.lines.enumerated() where !line.isBlank {
-            guard line.isTabbed || CellLabels.totalKind(line.clean[0]) != nil else { continue }
+            guard line.isTabbed || classifier.facts(line.clean[0]).totalKind != nil else { continue }
             let filled = line.clean.indices.filter { !line.clean[$0].isEmpty }
             rows.append(FormRow(index: rows.count, position: position, line: line, filledColumns: filled,
-                                isLabels: classifier.isHeaderRow(line.clean), keyValue: keyValue(line.clean, filled: filled)))
+                                isLabels: classifier.isHeaderRow(line.clean),
+                                keyValue: keyValue(line.clean, filled: filled, facts: classifier.facts)))
         }
         return rows
     }
 
     /// A label (printed once, or repeated over a merged cell) and one text value after it with
     /// only empty cells to its right; or a lone label. Not a total, not a number.
-    private static func keyValue(_ cells: [String], filled: [Int]) -> KeyValue? {
+    private static func keyValue(_ cells: [String], filled: [Int], facts: CellFacts) -> KeyValue? {
         guard let first = filled.first, let last = filled.last else { return nil }
         // All filled cells but the last repeat the label (most rows fail here, cheaply; cells are
         // cleaned, so equal labels are equal strings).
         guard filled.dropFirst().dropLast().allSatisfy({ cells[$0] == cells[first] }),
-              !CellLabels.isNumber(cells[first]), CellLabels.totalKind(cells[first]) == nil else { return nil }
+              !facts(cells[first]).isNumber, facts(cells[first]).totalKind == nil else { return nil }
         if filled.count == 1 { return KeyValue(labelStart: first, value: nil) }
-        guard cells[last] != cells[first], !CellLabels.isNumber(cells[last]) else { return nil }
+        guard cells[last] != cells[first], !facts(cells[last]).isNumber else { return nil }
         return KeyValue(labelStart: first, value: last)
     }
 }

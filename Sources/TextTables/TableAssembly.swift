@@ -8,6 +8,8 @@ struct TableAssembler {
     let typing: CellTyping
     /// Whether a column name marks identifiers, by name: tables of a document share names.
     let identifierColumns = IdentifierColumns()
+    /// What each distinct cell text is (amount, total label, …), found once.
+    let facts = CellFacts()
 
     /// The most rows a header may have.
     static let maximumHeaderRows = 6
@@ -32,7 +34,7 @@ struct TableAssembler {
         var sawBreak = false
         for line in region.lines {
             if line.isBlank { sawBreak = true; continue }
-            if !line.isTabbed && CellLabels.totalKind(line.clean[0]) == nil {
+            if !line.isTabbed && facts(line.clean[0]).totalKind == nil {
                 let text = options.rawText ? line.raw[0] : line.clean[0]
                 head.notes.append(text)
                 diagnostics.append(Diagnostic(.note, line: line.number, "text inside table \(name) kept as a note: \(text)"))
@@ -143,19 +145,17 @@ struct TableAssembler {
         var filled = 0
         var lone = ""
         for cell in cells where !cell.isEmpty {
-            if CellLabels.isNumber(cell) && !CellLabels.isYear(cell) { return false }
-            if CellLabels.codeName(cell) != nil || CellLabels.isEnumeratedItem(cell) { return false }
-            if cell.utf8.count > 50 && cell.unicodeScalars.count > 50 { return false }
+            if facts(cell).excludesLabelRow { return false }
             filled += 1
             lone = cell
         }
-        return filled > 1 || (filled == 1 && CellLabels.totalKind(lone) == nil)
+        return filled > 1 || (filled == 1 && facts(lone).totalKind == nil)
     }
 
     /// The row's kind from its label: the first filled cell that is not a number.
     func rowKind(_ cells: [String]) -> RowKind {
-        guard let label = cells.first(where: { !$0.isEmpty && !CellLabels.isNumber($0) }) else { return .data }
-        return CellLabels.totalKind(label) ?? .data
+        guard let label = cells.first(where: { !$0.isEmpty && !facts($0).isNumber }) else { return .data }
+        return facts(label).totalKind ?? .data
     }
 
     /// A row's labels without positions or spaces: equal for a header row and its repetition,
