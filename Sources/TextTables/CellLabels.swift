@@ -124,8 +124,9 @@ enum CellLabels {
 }
 
 /// What `CellLabels` says of each distinct cell text, found once per text (by its bytes): rows
-/// are judged cell by cell several times (form rows, header rows, repeated headers, row kinds),
-/// and a document repeats most of its cells.
+/// are judged cell by cell several times (form rows, header rows, repeated headers, row kinds,
+/// column profiles), and a document repeats most of its cells. Texts are numbered in the order
+/// first seen, the empty text first (0).
 final class CellFacts {
     struct Facts {
         /// An amount (`CellLabels.isNumber`).
@@ -135,24 +136,34 @@ final class CellFacts {
         var excludesLabelRow: Bool
         /// `CellLabels.totalKind`.
         var totalKind: RowKind?
+        /// What the column profiles of alignment repair see.
+        var shape: CellShape
 
         init(_ text: String) {
             isNumber = CellLabels.isNumber(text)
             excludesLabelRow = (isNumber && !CellLabels.isYear(text)) || CellLabels.codeName(text) != nil
                 || CellLabels.isEnumeratedItem(text) || (text.utf8.count > 50 && text.unicodeScalars.count > 50)
             totalKind = CellLabels.totalKind(text)
+            shape = CellShape(text, isNumber: isNumber)
         }
     }
 
     private var numbering = TextNumbering()
     private var known: [Facts] = []
 
-    /// The facts of `text`.
-    func callAsFunction(_ text: String) -> Facts {
-        // Long texts (paragraphs) seldom repeat: judged each time, not kept.
-        guard text.utf8.count <= CellTexts.longestKept else { return Facts(text) }
+    init() { number("") }
+
+    /// The number of `text`.
+    @discardableResult
+    func number(_ text: String) -> Int {
         let (number, isNew) = numbering.number(of: text)
         if isNew { known.append(Facts(text)) }
-        return known[number]
+        return number
     }
+
+    /// The facts of the text numbered `number`.
+    subscript(number: Int) -> Facts { known[number] }
+
+    /// The facts of `text`.
+    func callAsFunction(_ text: String) -> Facts { known[number(text)] }
 }

@@ -63,7 +63,8 @@ struct TableAssembler {
 
         // Row kinds, then alignment repair of the data rows.
         let kinds = rows.map { rowKind($0.clean) }
-        let repairer = AlignmentRepairer(rows: rows.map(\.clean), eligible: kinds.map { $0 == .data }, columnCount: columnCount)
+        let repairer = AlignmentRepairer(rows: rows.map(\.clean), eligible: kinds.map { $0 == .data }, columnCount: columnCount,
+                                         facts: facts)
         let realignments = repairer.realignments()
         let rowsAsRead = rows.map(\.clean)
         if options.repair {
