@@ -21,6 +21,8 @@ struct TableAssembler {
         var clean: [String]
         var output: [String]
         var afterBreak: Bool
+        /// `isHeaderRow(clean)`, as read.
+        var holdsOnlyLabels: Bool
     }
 
     func assemble(_ region: TableRegion, ordinal: Int, diagnostics: inout [Diagnostic]) -> Table {
@@ -48,12 +50,13 @@ struct TableAssembler {
         var rows = lines.map { line, afterBreak -> RegionRow in
             let clean = line.clean + Array(repeating: "", count: columnCount - line.clean.count)
             let output = options.rawText ? line.raw + Array(repeating: "", count: columnCount - line.raw.count) : clean
-            return RegionRow(line: line.number, clean: clean, output: output, afterBreak: afterBreak)
+            return RegionRow(line: line.number, clean: clean, output: output, afterBreak: afterBreak,
+                             holdsOnlyLabels: line.holdsOnlyLabels ?? isHeaderRow(line.clean))
         }
 
         // Header rows: the leading rows that hold only labels.
         var headerCount = 0
-        while headerCount < rows.count && headerCount < Self.maximumHeaderRows && isHeaderRow(rows[headerCount].clean) {
+        while headerCount < rows.count && headerCount < Self.maximumHeaderRows && rows[headerCount].holdsOnlyLabels {
             headerCount += 1
         }
         if headerCount == rows.count && rows.count > 1 { headerCount = 1 }  // no data row: only the first is a header
@@ -179,7 +182,7 @@ struct TableAssembler {
         for var row in rows {
             row.afterBreak = row.afterBreak || breakPending
             breakPending = false
-            guard isHeaderRow(row.clean) else { kept.append(row); continue }
+            guard row.holdsOnlyLabels else { kept.append(row); continue }
             let key = keys.number(of: labelKey(row.clean)).number
             let filled = row.clean.filter { !$0.isEmpty }.count
             if headerKeys.contains(key) {
