@@ -125,7 +125,7 @@ enum CellLabels {
 
 /// What `CellLabels` says of each distinct cell text, found once per text (by its bytes): rows
 /// are judged cell by cell several times (form rows, header rows, repeated headers, row kinds,
-/// column profiles), and a document repeats most of its cells. Texts are numbered in the order
+/// column profiles, sum checks), and a document repeats most of its cells. Texts are numbered in the order
 /// first seen, the empty text first (0).
 final class CellFacts {
     struct Facts {
@@ -138,6 +138,8 @@ final class CellFacts {
         var totalKind: RowKind?
         /// What the column profiles of alignment repair see.
         var shape: CellShape
+        /// What the header's sum checks see.
+        var arithmetic: ArithmeticValue
 
         init(_ text: String) {
             isNumber = CellLabels.isNumber(text)
@@ -145,6 +147,7 @@ final class CellFacts {
                 || CellLabels.isEnumeratedItem(text) || (text.utf8.count > 50 && text.unicodeScalars.count > 50)
             totalKind = CellLabels.totalKind(text)
             shape = CellShape(text, isNumber: isNumber)
+            arithmetic = ArithmeticValue(text, isNumber: isNumber)
         }
     }
 

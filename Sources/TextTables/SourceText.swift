@@ -52,23 +52,35 @@ extension TabSplitter {
 /// The byte ranges of the lines of `text`, without their ends (LF, CRLF or CR).
 func lineRanges(of text: [UInt8]) -> [Range<Int>] {
     var ranges: [Range<Int>] = []
-    var start = 0
-    var index = 0
     let count = text.count
-    while index < count {
-        let byte = text[index]
-        if byte == 0x0A {
-            ranges.append(start..<index)
-            start = index + 1
-        } else if byte == 0x0D {
-            ranges.append(start..<index)
-            if index + 1 < count && text[index + 1] == 0x0A { index += 1 }
-            start = index + 1
+    return text.withUnsafeBufferPointer { bytes in
+        guard let base = bytes.baseAddress else { return [] }
+        var start = 0
+        if memchr(base, 0x0D, count) == nil {
+            // LF only: line ends found with memchr.
+            while start < count, let found = memchr(base + start, 0x0A, count - start) {
+                let end = UnsafeRawPointer(found) - UnsafeRawPointer(base)
+                ranges.append(start..<end)
+                start = end + 1
+            }
+        } else {
+            var index = 0
+            while index < count {
+                let byte = bytes[index]
+                if byte == 0x0A {
+                    ranges.append(start..<index)
+                    start = index + 1
+                } else if byte == 0x0D {
+                    ranges.append(start..<index)
+                    if index + 1 < count && bytes[index + 1] == 0x0A { index += 1 }
+                    start = index + 1
+                }
+                index += 1
+            }
         }
-        index += 1
+        if start < count { ranges.append(start..<count) }
+        return ranges
     }
-    if start < count { ranges.append(start..<count) }
-    return ranges
 }
 
 /// One input line: its number, its cells as extracted and the same cells cleaned.

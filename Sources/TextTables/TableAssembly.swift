@@ -80,7 +80,7 @@ struct TableAssembler {
         // Header tree and columns.
         let builder = HeaderTreeBuilder(rows: headerRows.map(\.clean), columnCount: columnCount,
                                         body: rows.map(\.clean),
-                                        adjustsGroups: options.repair)
+                                        adjustsGroups: options.repair, facts: facts)
         let (labels, moves) = builder.build()
         head.header = labels.map { row in
             row.map { label in
