@@ -252,7 +252,9 @@ private struct FormRow {
         var rows: [FormRow] = []
         for (position, line) in region.lines.enumerated() where !line.isBlank {
             guard line.isTabbed || classifier.facts(line.clean[0]).totalKind != nil else { continue }
-            let filled = line.clean.indices.filter { !line.clean[$0].isEmpty }
+            var filled: [Int] = []
+            filled.reserveCapacity(line.clean.count)
+            for column in line.clean.indices where !line.clean[column].isEmpty { filled.append(column) }
             rows.append(FormRow(index: rows.count, position: position, line: line, filledColumns: filled,
                                 isLabels: classifier.isHeaderRow(line.clean),
                                 keyValue: keyValue(line.clean, filled: filled, facts: classifier.facts)))

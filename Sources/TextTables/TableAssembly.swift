@@ -48,8 +48,8 @@ struct TableAssembler {
         }
         let columnCount = lines.map { $0.0.raw.count }.max() ?? 0
         var rows = lines.map { line, afterBreak -> RegionRow in
-            let clean = line.clean + Array(repeating: "", count: columnCount - line.clean.count)
-            let output = options.rawText ? line.raw + Array(repeating: "", count: columnCount - line.raw.count) : clean
+            let clean = Self.padded(line.clean, to: columnCount)
+            let output = options.rawText ? Self.padded(line.raw, to: columnCount) : clean
             return RegionRow(line: line.number, clean: clean, output: output, afterBreak: afterBreak,
                              holdsOnlyLabels: line.holdsOnlyLabels ?? isHeaderRow(line.clean))
         }
@@ -118,6 +118,14 @@ struct TableAssembler {
             })
         }
         return table
+    }
+
+    /// `cells` with empty cells added up to `count` (the same array when it is that long).
+    private static func padded(_ cells: [String], to count: Int) -> [String] {
+        guard cells.count < count else { return cells }
+        var padded = cells
+        padded.append(contentsOf: repeatElement("", count: count - cells.count))
+        return padded
     }
 
     /// `CellTyping.isIdentifierColumn`, remembered by name.
