@@ -173,7 +173,14 @@ struct TableAssembler {
     /// A row's labels without positions or spaces: equal for a header row and its repetition,
     /// even when the repetition lost its leading empty cells.
     func labelKey(_ cells: [String]) -> String {
-        cells.filter { !$0.isEmpty }.map(TextCleanup.compact).joined(separator: "\u{1F}")
+        var key = ""
+        var isFirst = true
+        for cell in cells where !cell.isEmpty {
+            if !isFirst { key.unicodeScalars.append("\u{1F}") }
+            key += TextCleanup.compact(cell)
+            isFirst = false
+        }
+        return key
     }
 
     /// Drops rows that repeat a header row (after page breaks, per block), and label rows that
