@@ -19,9 +19,10 @@ import TableModel
 enum CellShape: Int, CaseIterable {
     case empty, number, codeName, mark, shortText, mediumText, longText
 
-    init(_ text: String) {
+    /// The shape of `text`; `isNumber` is `CellLabels.isNumber(text)`.
+    init(_ text: String, isNumber: Bool) {
         if text.isEmpty { self = .empty; return }
-        if CellLabels.isNumber(text) { self = .number; return }
+        if isNumber { self = .number; return }
         if CellLabels.codeName(text) != nil { self = .codeName; return }
         var length = 0
         var hasWordCharacter = false
@@ -142,27 +143,26 @@ struct ColumnProfiles {
         isClosed = []
         novelValueScore = []
         for column in 0..<columnCount {
-            let counts = Array(shapeCounts[(column * shapeCount)..<((column + 1) * shapeCount)])
-            shapeScores += Self.scores(counts)
-            for shape in counts.indices where counts[shape] > 0 {
-                var leavingOne = counts
-                leavingOne[shape] -= 1
-                shapeScoresLeavingOneOut[column * shapeCount + shape] = Self.scores(leavingOne)[shape]
+            let counts = shapeCounts[(column * shapeCount)..<((column + 1) * shapeCount)]
+            let rows = counts.reduce(0, +)
+            for shape in 0..<shapeCount {
+                let count = counts[column * shapeCount + shape]
+                shapeScores.append(Self.score(count, isEmpty: shape == 0, rows: rows, empty: counts[column * shapeCount]))
+                if count > 0 {
+                    shapeScoresLeavingOneOut[column * shapeCount + shape] = Self.score(
+                        count - 1, isEmpty: shape == 0, rows: rows - 1, empty: counts[column * shapeCount] - (shape == 0 ? 1 : 0))
+                }
             }
             isClosed.append(setMembers[column] >= 6 && distinct[column] * 3 <= setMembers[column])
             novelValueScore.append(log(Double(distinct[column] + 1) / Double(setMembers[column] + distinct[column] + 1)))
         }
     }
 
-    private static func scores(_ counts: [Int]) -> [Double] {
-        let rows = Double(counts.reduce(0, +))
-        let empty = Double(counts[0])
-        let emptyShare = (empty + 0.5) / (rows + 1)
-        var scores = [log(emptyShare)]
-        for shape in 1..<counts.count {
-            scores.append(log(1 - emptyShare) + log((Double(counts[shape]) + 0.2) / (rows - empty + 1.2)))
-        }
-        return scores
+    /// The score of a shape seen `count` times in a column of `rows` cells, `empty` of them empty.
+    private static func score(_ count: Int, isEmpty: Bool, rows: Int, empty: Int) -> Double {
+        let emptyShare = (Double(empty) + 0.5) / (Double(rows) + 1)
+        if isEmpty { return log(emptyShare) }
+        return log(1 - emptyShare) + log((Double(count) + 0.2) / (Double(rows) - Double(empty) + 1.2))
     }
 
     /// The log-likelihood of a cell in `column`, judged without `own`, the cell this row put
@@ -194,6 +194,8 @@ struct AlignmentRepairer {
     /// Rows that may be moved and that teach the profiles (data rows, not totals).
     let eligible: [Bool]
     let columnCount: Int
+    /// The cells' numbers and shapes (the document's, shared by its tables).
+    let facts: CellFacts
     /// How much better (in log-likelihood) a placement must fit than the row as read, in all
     /// and in its filled cells alone.
     var margin = 4.0
@@ -221,11 +223,8 @@ struct AlignmentRepairer {
     /// The realignments that make rows fit the column profiles, by row index.
     func realignments() -> [Int: Realignment] {
         guard columnCount >= 2, columnCount <= maximumColumns, eligible.filter({ $0 }).count >= minimumRows else { return [:] }
-        // Texts numbered per table, the empty text first (0, as the cells a realignment inserts);
-        // each distinct text's shape is found once.
-        var numbering = TextNumbering()
-        numbering.number(of: "")
-        var shapes: [CellShape] = [.empty]
+        // Texts numbered in the document, the empty text first (0, as the cells a realignment
+        // inserts); each distinct text's shape is found once.
         var shaped: [ShapedRow] = []
         shaped.reserveCapacity(rows.count)
         for (index, cells) in rows.enumerated() {
@@ -233,12 +232,8 @@ struct AlignmentRepairer {
                 shaped.append(ShapedRow(values: [], shapes: []))
                 continue
             }
-            let values = cells.map { cell -> Int in
-                let (number, isNew) = numbering.number(of: cell)
-                if isNew { shapes.append(CellShape(cell)) }
-                return number
-            }
-            shaped.append(ShapedRow(values: values, shapes: values.map { shapes[$0] }))
+            let values = cells.map { facts.number($0) }
+            shaped.append(ShapedRow(values: values, shapes: values.map { facts[$0].shape }))
         }
         // Only rows with trailing empty cells can have lost cells.
         let candidates = rows.indices.filter { eligible[$0] && shaped[$0].shapes.last == .empty }
@@ -275,11 +270,15 @@ struct AlignmentRepairer {
         var trailingEmpty = 0
         while trailingEmpty < count && row.shapes[count - 1 - trailingEmpty] == .empty { trailingEmpty += 1 }
         guard trailingEmpty > 0 && trailingEmpty < count else { return nil }
+        // Where the row as placed holds each set member's value (left out of its affinities).
+        let ownColumns = (0..<count).map { source in
+            row.shapes[source].isSetMember ? own.values.firstIndex(of: row.values[source]) : nil
+        }
         func score(_ column: Int, _ source: Int) -> Double {
             let value = row.values[source]
             var score = profiles.score(value, row.shapes[source], in: column, own: (own.values[column], own.shapes[column]))
             if row.shapes[source].isSetMember {
-                score += profiles.affinity(value, in: column, ownColumn: own.values.firstIndex(of: value))
+                score += profiles.affinity(value, in: column, ownColumn: ownColumns[source])
             }
             return score
         }

@@ -90,3 +90,51 @@ enum CellLabels {
         return (1900...2100).contains(value)
     }
 }
+
+/// What `CellLabels` says of each distinct cell text, found once per text (by its bytes): rows
+/// are judged cell by cell several times (form rows, header rows, repeated headers, row kinds,
+/// column profiles, sum checks), and a document repeats most of its cells. Texts are numbered in the order
+/// first seen, the empty text first (0).
+final class CellFacts {
+    struct Facts {
+        /// An amount (`CellLabels.isNumber`).
+        var isNumber: Bool
+        /// What a row of labels cannot hold: an amount that is not a year, a code-name, a list
+        /// item or a long text.
+        var excludesLabelRow: Bool
+        /// `CellLabels.totalKind`.
+        var totalKind: RowKind?
+        /// What the column profiles of alignment repair see.
+        var shape: CellShape
+        /// What the header's sum checks see.
+        var arithmetic: ArithmeticValue
+
+        init(_ text: String) {
+            isNumber = CellLabels.isNumber(text)
+            excludesLabelRow = (isNumber && !CellLabels.isYear(text)) || CellLabels.codeName(text) != nil
+                || CellLabels.isEnumeratedItem(text) || (text.utf8.count > 50 && text.unicodeScalars.count > 50)
+            totalKind = CellLabels.totalKind(text)
+            shape = CellShape(text, isNumber: isNumber)
+            arithmetic = ArithmeticValue(text, isNumber: isNumber)
+        }
+    }
+
+    private var numbering = TextNumbering()
+    private var known: [Facts] = []
+
+    init() { number("") }
+
+    /// The number of `text`.
+    @discardableResult
+    func number(_ text: String) -> Int {
+        let (number, isNew) = numbering.number(of: text)
+        if isNew { known.append(Facts(text)) }
+        return number
+    }
+
+    /// The facts of the text numbered `number`.
+    subscript(number: Int) -> Facts { known[number] }
+
+    /// The facts of `text`.
+    func callAsFunction(_ text: String) -> Facts { known[number(text)] }
+}

@@ -24,8 +24,11 @@ import TableModel
 
 extension TableAssembler {
     /// The sections of `region` when it is a form, each a region of its own; else `[region]`.
+    /// Lines keep what the form reader found of them (`TextLine.holdsOnlyLabels`).
     func formSections(of region: TableRegion, ordinal: Int, diagnostics: inout [Diagnostic]) -> [TableRegion] {
         let rows = FormRow.rows(of: region, classifiedBy: self)
+        var region = region
+        for row in rows { region.lines[row.position].holdsOnlyLabels = row.isLabels }
         guard !rows.isEmpty else { return [region] }
         let width = region.lines.map(\.raw.count).max() ?? 0
         let starts = sectionStarts(rows)
@@ -177,10 +180,10 @@ extension TableAssembler {
     private func sectionLines(_ lines: ArraySlice<TextLine>, rows: [FormRow], plan: SectionPlan, width: Int) -> [TextLine] {
         let dropped = Set(plan.keyValueRows.map { rows[$0].position })
         // The kept rows' cells, padded to the region's width, keyed by line position.
-        var kept: [Int: (raw: [String], clean: [String])] = [:]
+        var kept: [Int: (raw: [String], clean: [String], holdsOnlyLabels: Bool?)] = [:]
         for index in plan.range where !plan.keyValueRows.contains(index) && rows[index].line.isTabbed {
             let row = rows[index]
-            kept[row.position] = ((0..<width).map(row.raw), (0..<width).map(row.clean))
+            kept[row.position] = ((0..<width).map(row.raw), (0..<width).map(row.clean), row.isLabels)
         }
         if let move = plan.rowLabelMove {
             let from = rows[move.from]
@@ -188,6 +191,9 @@ extension TableAssembler {
             kept[rows[move.to].position]?.clean[move.column] = from.clean(move.column)
             kept[from.position]?.raw[move.column] = ""
             kept[from.position]?.clean[move.column] = ""
+            // Their cells changed: judged again.
+            kept[rows[move.to].position]?.holdsOnlyLabels = nil
+            kept[from.position]?.holdsOnlyLabels = nil
         }
         var columns = (0..<width).filter { column in kept.values.contains { !$0.clean[column].isEmpty } }
         if columns.count < 2 { columns = Array(0..<width) }
@@ -198,7 +204,7 @@ extension TableAssembler {
                 continue
             }
             result.append(TextLine(number: lines[position].number, raw: columns.map { cells.raw[$0] },
-                                   clean: columns.map { cells.clean[$0] }))
+                                   clean: columns.map { cells.clean[$0] }, holdsOnlyLabels: cells.holdsOnlyLabels))
         }
         return result
     }
@@ -245,24 +251,27 @@ private struct FormRow {
     static func rows(of region: TableRegion, classifiedBy classifier: TableAssembler) -> [FormRow] {
         var rows: [FormRow] = []
         for (position, line) in region.lines.enumerated() where !line.isBlank {
-            guard line.isTabbed || CellLabels.totalKind(line.clean[0]) != nil else { continue }
-            let filled = line.clean.indices.filter { !line.clean[$0].isEmpty }
+            guard line.isTabbed || classifier.facts(line.clean[0]).totalKind != nil else { continue }
+            var filled: [Int] = []
+            filled.reserveCapacity(line.clean.count)
+            for column in line.clean.indices where !line.clean[column].isEmpty { filled.append(column) }
             rows.append(FormRow(index: rows.count, position: position, line: line, filledColumns: filled,
-                                isLabels: classifier.isHeaderRow(line.clean), keyValue: keyValue(line.clean, filled: filled)))
+                                isLabels: classifier.isHeaderRow(line.clean),
+                                keyValue: keyValue(line.clean, filled: filled, facts: classifier.facts)))
         }
         return rows
     }
 
     /// A label (printed once, or repeated over a merged cell) and one text value after it with
     /// only empty cells to its right; or a lone label. Not a total, not a number.
-    private static func keyValue(_ cells: [String], filled: [Int]) -> KeyValue? {
+    private static func keyValue(_ cells: [String], filled: [Int], facts: CellFacts) -> KeyValue? {
         guard let first = filled.first, let last = filled.last else { return nil }
         // All filled cells but the last repeat the label (most rows fail here, cheaply; cells are
         // cleaned, so equal labels are equal strings).
         guard filled.dropFirst().dropLast().allSatisfy({ cells[$0] == cells[first] }),
-              !CellLabels.isNumber(cells[first]), CellLabels.totalKind(cells[first]) == nil else { return nil }
+              !facts(cells[first]).isNumber, facts(cells[first]).totalKind == nil else { return nil }
         if filled.count == 1 { return KeyValue(labelStart: first, value: nil) }
-        guard cells[last] != cells[first], !CellLabels.isNumber(cells[last]) else { return nil }
+        guard cells[last] != cells[first], !facts(cells[last]).isNumber else { return nil }
         return KeyValue(labelStart: first, value: last)
     }
 }

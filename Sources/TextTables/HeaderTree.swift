@@ -32,9 +32,12 @@ enum ArithmeticValue: Equatable {
     case number(significand: Int64, scale: Int)
     case other
 
-    init(_ text: String) {
+    init(_ text: String) { self.init(text, isNumber: CellLabels.isNumber(text)) }
+
+    /// The value of `text`; `isNumber` is `CellLabels.isNumber(text)`.
+    init(_ text: String, isNumber: Bool) {
         if text.isEmpty { self = .empty; return }
-        guard CellLabels.isNumber(text), let value = ExactDecimal(text), value.text.utf8.count <= 19 else {
+        guard isNumber, let value = ExactDecimal(text), value.text.utf8.count <= 19 else {
             self = .other
             return
         }
@@ -94,6 +97,8 @@ struct HeaderTreeBuilder {
     let body: [[String]]
     /// Whether group bounds may move away from where the text put the labels.
     let adjustsGroups: Bool
+    /// The body cells' values (the document's, shared by its tables).
+    let facts: CellFacts
 
     /// The labels, row by row, and the moves made.
     func build() -> (labels: [[HeaderLabel]], moves: [HeaderMove]) {
@@ -198,8 +203,8 @@ struct HeaderTreeBuilder {
         var agree = 0
         var disagree = 0
         for cells in body where group.upperBound <= cells.count {
-            let total = ArithmeticValue(cells[group.lowerBound])
-            let partValues = parts.map { ArithmeticValue(cells[$0]) }
+            let total = facts(cells[group.lowerBound]).arithmetic
+            let partValues = parts.map { facts(cells[$0]).arithmetic }
             guard (partValues + [total]).contains(where: { $0 != .empty }),
                   let difference = ArithmeticValue.sum([total] + partValues.map(\.negated)) else { continue }
             if difference.significand == 0 { agree += 1 } else { disagree += 1 }

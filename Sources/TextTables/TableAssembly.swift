@@ -8,6 +8,8 @@ struct TableAssembler {
     let typing: CellTyping
     /// Whether a column name marks identifiers, by name: tables of a document share names.
     let identifierColumns = IdentifierColumns()
+    /// What each distinct cell text is (amount, total label, …), found once.
+    let facts = CellFacts()
 
     /// The most rows a header may have.
     static let maximumHeaderRows = 6
@@ -19,6 +21,8 @@ struct TableAssembler {
         var clean: [String]
         var output: [String]
         var afterBreak: Bool
+        /// `isHeaderRow(clean)`, as read.
+        var holdsOnlyLabels: Bool
     }
 
     func assemble(_ region: TableRegion, ordinal: Int, diagnostics: inout [Diagnostic]) -> Table {
@@ -32,7 +36,7 @@ struct TableAssembler {
         var sawBreak = false
         for line in region.lines {
             if line.isBlank { sawBreak = true; continue }
-            if !line.isTabbed && CellLabels.totalKind(line.clean[0]) == nil {
+            if !line.isTabbed && facts(line.clean[0]).totalKind == nil {
                 let text = options.rawText ? line.raw[0] : line.clean[0]
                 head.notes.append(text)
                 diagnostics.append(Diagnostic(.note, line: line.number, "text inside table \(name) kept as a note: \(text)"))
@@ -44,14 +48,15 @@ struct TableAssembler {
         }
         let columnCount = lines.map { $0.0.raw.count }.max() ?? 0
         var rows = lines.map { line, afterBreak -> RegionRow in
-            let clean = line.clean + Array(repeating: "", count: columnCount - line.clean.count)
-            let output = options.rawText ? line.raw + Array(repeating: "", count: columnCount - line.raw.count) : clean
-            return RegionRow(line: line.number, clean: clean, output: output, afterBreak: afterBreak)
+            let clean = Self.padded(line.clean, to: columnCount)
+            let output = options.rawText ? Self.padded(line.raw, to: columnCount) : clean
+            return RegionRow(line: line.number, clean: clean, output: output, afterBreak: afterBreak,
+                             holdsOnlyLabels: line.holdsOnlyLabels ?? isHeaderRow(line.clean))
         }
 
         // Header rows: the leading rows that hold only labels.
         var headerCount = 0
-        while headerCount < rows.count && headerCount < Self.maximumHeaderRows && isHeaderRow(rows[headerCount].clean) {
+        while headerCount < rows.count && headerCount < Self.maximumHeaderRows && rows[headerCount].holdsOnlyLabels {
             headerCount += 1
         }
         if headerCount == rows.count && rows.count > 1 { headerCount = 1 }  // no data row: only the first is a header
@@ -61,7 +66,8 @@ struct TableAssembler {
 
         // Row kinds, then alignment repair of the data rows.
         let kinds = rows.map { rowKind($0.clean) }
-        let repairer = AlignmentRepairer(rows: rows.map(\.clean), eligible: kinds.map { $0 == .data }, columnCount: columnCount)
+        let repairer = AlignmentRepairer(rows: rows.map(\.clean), eligible: kinds.map { $0 == .data }, columnCount: columnCount,
+                                         facts: facts)
         let realignments = repairer.realignments()
         let rowsAsRead = rows.map(\.clean)
         if options.repair {
@@ -74,7 +80,7 @@ struct TableAssembler {
         // Header tree and columns.
         let builder = HeaderTreeBuilder(rows: headerRows.map(\.clean), columnCount: columnCount,
                                         body: rows.map(\.clean),
-                                        adjustsGroups: options.repair)
+                                        adjustsGroups: options.repair, facts: facts)
         let (labels, moves) = builder.build()
         head.header = labels.map { row in
             row.map { label in
@@ -114,6 +120,14 @@ struct TableAssembler {
         return table
     }
 
+    /// `cells` with empty cells added up to `count` (the same array when it is that long).
+    private static func padded(_ cells: [String], to count: Int) -> [String] {
+        guard cells.count < count else { return cells }
+        var padded = cells
+        padded.append(contentsOf: repeatElement("", count: count - cells.count))
+        return padded
+    }
+
     /// `CellTyping.isIdentifierColumn`, remembered by name.
     final class IdentifierColumns {
         private var known: [String: Bool] = [:]
@@ -143,25 +157,30 @@ struct TableAssembler {
         var filled = 0
         var lone = ""
         for cell in cells where !cell.isEmpty {
-            if CellLabels.isNumber(cell) && !CellLabels.isYear(cell) { return false }
-            if CellLabels.codeName(cell) != nil || CellLabels.isEnumeratedItem(cell) { return false }
-            if cell.utf8.count > 50 && cell.unicodeScalars.count > 50 { return false }
+            if facts(cell).excludesLabelRow { return false }
             filled += 1
             lone = cell
         }
-        return filled > 1 || (filled == 1 && CellLabels.totalKind(lone) == nil)
+        return filled > 1 || (filled == 1 && facts(lone).totalKind == nil)
     }
 
     /// The row's kind from its label: the first filled cell that is not a number.
     func rowKind(_ cells: [String]) -> RowKind {
-        guard let label = cells.first(where: { !$0.isEmpty && !CellLabels.isNumber($0) }) else { return .data }
-        return CellLabels.totalKind(label) ?? .data
+        guard let label = cells.first(where: { !$0.isEmpty && !facts($0).isNumber }) else { return .data }
+        return facts(label).totalKind ?? .data
     }
 
     /// A row's labels without positions or spaces: equal for a header row and its repetition,
     /// even when the repetition lost its leading empty cells.
     func labelKey(_ cells: [String]) -> String {
-        cells.filter { !$0.isEmpty }.map(TextCleanup.compact).joined(separator: "\u{1F}")
+        var key = ""
+        var isFirst = true
+        for cell in cells where !cell.isEmpty {
+            if !isFirst { key.unicodeScalars.append("\u{1F}") }
+            key += TextCleanup.compact(cell)
+            isFirst = false
+        }
+        return key
     }
 
     /// Drops rows that repeat a header row (after page breaks, per block), and label rows that
@@ -178,7 +197,7 @@ struct TableAssembler {
         for var row in rows {
             row.afterBreak = row.afterBreak || breakPending
             breakPending = false
-            guard isHeaderRow(row.clean) else { kept.append(row); continue }
+            guard row.holdsOnlyLabels else { kept.append(row); continue }
             let key = keys.number(of: labelKey(row.clean)).number
             let filled = row.clean.filter { !$0.isEmpty }.count
             if headerKeys.contains(key) {

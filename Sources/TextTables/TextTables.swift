@@ -120,13 +120,12 @@ public enum TextTables {
     /// Decodes the bytes and cuts them into lines of cells, by tabs or by aligned spaces.
     private static func splitLines(_ bytes: [UInt8], name: String, options: TextReadOptions) throws
         -> (lines: [TextLine], diagnostics: [Diagnostic], blocks: [LayoutBlock]) {
-        let text: String
+        let utf8: [UInt8]
         do {
-            text = try TextDecoding.decode(bytes).text
+            utf8 = try TextDecoding.decodeToUTF8(bytes).utf8
         } catch let error as FormatError {
             throw error.inFile(name)
         }
-        let utf8 = Array(text.utf8)
         let ranges = lineRanges(of: utf8)
         let spaced: Bool
         switch options.layout {
