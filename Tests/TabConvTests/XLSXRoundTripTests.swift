@@ -36,9 +36,7 @@ final class XLSXRoundTripTests: XCTestCase {
     ///   showing its scale, not the characters the text printed, so only value and scale are
     ///   compared (as the canonical text, `9885.752630`);
     /// - repairs and diagnostics: they tell how the text was read; the workbook needed none.
-    /// Row kinds are compared with `kinds`, which gives the kind expected back for a row.
     private func assertSameTables(_ original: Document, _ readBack: Document,
-                                  kinds: (Row) -> RowKind = { $0.kind },
                                   file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(readBack.tables.map(\.head.id), original.tables.map(\.head.id), file: file, line: line)
         for (expected, actual) in zip(original.tables, readBack.tables) {
@@ -51,7 +49,7 @@ final class XLSXRoundTripTests: XCTestCase {
             XCTAssertEqual(actual.rows.count, expected.rows.count, "\(id): rows", file: file, line: line)
             for (index, (expectedRow, actualRow)) in zip(expected.rows, actual.rows).enumerated() {
                 let place = "\(id) row \(index + 1) (line \(expectedRow.line ?? 0), sheet row \(actualRow.line ?? 0))"
-                XCTAssertEqual(actualRow.kind, kinds(expectedRow), "\(place): kind", file: file, line: line)
+                XCTAssertEqual(actualRow.kind, expectedRow.kind, "\(place): kind", file: file, line: line)
                 XCTAssertEqual(actualRow.cells.count, expectedRow.cells.count, "\(place): cells", file: file, line: line)
                 for (column, (expectedCell, actualCell)) in zip(expectedRow.cells, actualRow.cells).enumerated() {
                     XCTAssertEqual(comparable(actualCell), comparable(expectedCell), "\(place) column \(column + 1)",
@@ -86,17 +84,16 @@ final class XLSXRoundTripTests: XCTestCase {
     /// A CSV table has no caption: its id is the file's name. The workbook still shows it as a
     /// caption row (a sheet reads better with its name on top); read back, a caption row that
     /// only repeats the sheet name gives the id and no title. The CSV's one header row comes
-    /// back as one row of labels. CSV rows have no kinds (all data); the workbook's rows get
-    /// their kinds from their labels (`合计` → total), as the text reader gives them.
+    /// back as one row of labels. Row kinds come from the labels on both sides (`合计` → total),
+    /// as the text reader gives them.
     func testCSVRoundTripsThroughXLSX() throws {
         let csv = scratch.appendingPathComponent("spending.csv")
         try FileManager.default.copyItem(at: Self.samples.appendingPathComponent("budget-2026-csv/预算05表-一般公共预算支出表.csv"), to: csv)
         let (original, readBack) = try roundTrip(csv.path)
         XCTAssertEqual(readBack.tables.map(\.head.id), ["spending"])
         XCTAssertEqual(readBack.tables.map(\.head.title), [""])
-        XCTAssertTrue(original.tables[0].rows.allSatisfy { $0.kind == .data })
-        XCTAssertTrue(readBack.tables[0].rows.contains { $0.kind == .total })
-        assertSameTables(original, readBack, kinds: { TableLabels.rowKind($0.cells) })
+        XCTAssertTrue(original.tables[0].rows.contains { $0.kind == .total })
+        assertSameTables(original, readBack)
     }
 
     /// A CSV named like a caption (`预算05表-一般公共预算支出表.csv`) comes back with the caption's
