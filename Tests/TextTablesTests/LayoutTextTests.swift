@@ -120,6 +120,41 @@ final class LayoutTextTests: XCTestCase {
         ])
     }
 
+    func testLinesWithoutASerialNumberContinueTheNumberedRow() throws {
+        // Wrapped names and addresses in a register numbered 1, 2, 3: a line with no number
+        // belongs to the row above, even when it holds a postcode.
+        let text = """
+            No.  Name of licensee      Area        Address
+            1    Mukand Infotel        Assam       AC Dutta Lane, Guwahati
+            2    Edge Telecom          Delhi       Gali No. 1, Shahdara, Delhi
+                 Pvt. Ltd.                         110032
+            3    Southern Online       Andhra      Samrat Complex,
+                 Technologies Ltd      Pradesh     Hyderabad 500 004
+
+            """
+        let table = try XCTUnwrap(try read(text).tables.first)
+        XCTAssertEqual(table.rows.map { $0.cells.map(\.sourceText) }, [
+            ["1", "Mukand Infotel", "Assam", "AC Dutta Lane, Guwahati"],
+            ["2", "Edge Telecom Pvt. Ltd.", "Delhi", "Gali No. 1, Shahdara, Delhi 110032"],
+            ["3", "Southern Online Technologies Ltd", "Andhra Pradesh", "Samrat Complex, Hyderabad 500 004"],
+        ])
+    }
+
+    func testYearsAreNoSerialNumbers() throws {
+        let text = """
+            Year   Sex        Agriculture   Industry
+            1991   Men               11.0       40.7
+                   Women              6.6       16.0
+            1996   Men                9.5       39.4
+                   Women              5.3       13.9
+            2001   Men                7.5       39.4
+                   Women              3.7       13.8
+
+            """
+        let table = try XCTUnwrap(try read(text).tables.first)
+        XCTAssertEqual(table.rows.count, 6)
+    }
+
     func testWrappedLabelBesideACentredRowJoinsThatRow() throws {
         let text = """
             表2 支出
