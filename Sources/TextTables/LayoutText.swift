@@ -209,7 +209,9 @@ struct LayoutSplitter {
             if line.isBlank { kinds[index] = .blank; continue }
             let chunks = line.chunks
             let first = line.text(line.words[chunks[0].first!].start, line.words[chunks[0].last!].end)
-            if chunks.count <= 2, let caption = CaptionParsing.caption(first) {
+            // A caption: its label first, then a title and perhaps a unit, no amounts.
+            let captionLike = chunks.count <= 2 || (chunks.count == 3 && !line.words[chunks[1].lowerBound...].contains { CellLabels.isNumber(line.text(of: $0)) })
+            if captionLike, let caption = CaptionParsing.caption(first) {
                 if currentTable?.id != caption.id { ordinal += 1 }
                 currentTable = (caption.id, ordinal)
                 kinds[index] = .caption

@@ -140,6 +140,21 @@ final class LayoutTextTests: XCTestCase {
         ])
     }
 
+    func testACaptionWithTitleAndUnitApartIsNoHeader() throws {
+        let text = """
+            Table: 5            Public Health Outlay 2012-13                    (Rs. in 000)
+            States          Revenue      Capital
+            Assam        14,874,821      161,600
+            Bihar        21,016,708    5,329,000
+
+            """
+        let table = try XCTUnwrap(try read(text).tables.first)
+        XCTAssertEqual(table.id, "Table: 5")
+        XCTAssertEqual(table.rows.map { $0.cells.map(\.sourceText) }, [
+            ["Assam", "14,874,821", "161,600"], ["Bihar", "21,016,708", "5,329,000"],
+        ])
+    }
+
     func testYearsAreNoSerialNumbers() throws {
         let text = """
             Year   Sex        Agriculture   Industry
