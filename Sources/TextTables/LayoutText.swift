@@ -259,8 +259,10 @@ struct LayoutSplitter {
             while end < lines.count, lines[end].page == lines[index].page,
                   kinds[end] == .multiChunk || kinds[end] == .plain || kinds[end] == .blank {
                 if kinds[end] == .multiChunk { lastMulti = end }
-                // Two blank lines, or a blank line and then no multi-chunk line soon, end the block.
+                // Two blank lines, or a blank line and then two lines of one piece each (notes under
+                // the table), end the block.
                 if kinds[end] == .blank && end + 1 < lines.count && kinds[end + 1] == .blank { break }
+                if kinds[end] == .blank && end + 2 < lines.count && kinds[end + 1] == .plain && kinds[end + 2] == .plain { break }
                 end += 1
             }
             end = lastMulti + 1

@@ -155,6 +155,27 @@ final class LayoutTextTests: XCTestCase {
         ])
     }
 
+    func testNotesUnderATableEndIt() throws {
+        // Two-column prose after the notes has a gutter and amounts, but is not the table's.
+        let text = """
+            Table 2. Deaths by age group
+            Age group        no.     Rate
+            45–54             47     21.8
+            55–64            116     85.5
+
+            Abbreviation: CI = confidence interval.
+            *Per 100,000 U.S. standard population.
+
+            Columbia), with a median of 126.1 per 100,000.    100,000 population; Rhode Island, 162.4 per
+            Rates for the majority of the southern states     had the lowest stroke rates (New York, 29.7
+
+            """
+        let table = try XCTUnwrap(try read(text).tables.first)
+        XCTAssertEqual(table.rows.prefix(2).map { $0.cells.map(\.sourceText) }, [
+            ["45–54", "47", "21.8"], ["55–64", "116", "85.5"],
+        ], "the prose's gutter does not set the table's columns")
+    }
+
     func testYearsAreNoSerialNumbers() throws {
         let text = """
             Year   Sex        Agriculture   Industry
