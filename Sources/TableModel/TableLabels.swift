@@ -20,17 +20,21 @@ public enum TableLabels {
     // MARK: Captions
 
     /// The caption in `text` (trimmed, not yet cleaned), or `nil`: `预算01表 收支总表`,
-    /// `预算表12 …`, `表3 …`, `附表1-2：…`, `预算13表-2 …`, `表一 …`, `Table 2: …`, `TABLE 3.1 — …`, and the Chinese
-    /// labels with the spaces layout text puts between scripts (`预算 01 表`, dropped from the id).
-    /// A sentence (with `。`) or a line over 300 characters is no caption; over 100 characters,
-    /// only when a stop or colon sets the label off (`Table 3. …`).
+    /// `预算表12 …`, `表3 …`, `附表1-2：…`, `预算13表-2 …`, `表一 …`, `Table 2: …`, `TABLE 3.1 — …`,
+    /// `Table: 5 …`, `Table A4-12. …`, and the Chinese labels with the spaces layout text puts
+    /// between scripts (`预算 01 表`, dropped from the id). A sentence (with `。`) or a line over 300
+    /// characters is no caption; over 100 characters (a run of blanks counted as one), only when
+    /// a stop or colon sets the label off (`Table 3. …`).
     public static func caption(_ text: String) -> TableCaption? {
         // Every label below starts with `Table` or holds 表: most lines are turned away on bytes.
         guard text.utf8.first == 0x54 || text.utf8.first == 0x74 || holdsBiao(text) else { return nil }
         let scalars = Array(text.unicodeScalars)
         guard scalars.count <= 300, !scalars.contains("。") else { return nil }
         guard let idEnd = englishLabelEnd(scalars) ?? chineseLabelEnd(scalars) else { return nil }
-        if scalars.count > 100 && !(idEnd < scalars.count && ".:：".unicodeScalars.contains(scalars[idEnd])) { return nil }
+        // Length without the runs of blanks layout text sets between a caption's parts.
+        var length = scalars.count
+        for index in scalars.indices.dropFirst() where isSpace(scalars[index]) && isSpace(scalars[index - 1]) { length -= 1 }
+        if length > 100 && !(idEnd < scalars.count && ".:：".unicodeScalars.contains(scalars[idEnd])) { return nil }
         var titleStart = idEnd
         while titleStart < scalars.count && (isSpace(scalars[titleStart])
                                               || ":：、.-—–".unicodeScalars.contains(scalars[titleStart])) {
@@ -53,12 +57,20 @@ public enum TableLabels {
         return false
     }
 
-    /// `Table 2`, `TABLE 3.1`, `Table 4A`: the end of the label.
+    /// `Table 2`, `TABLE 3.1`, `Table 4A`, `Table: 5`, `Table CA7`, `Table A4-12`: the end of the label.
     private static func englishLabelEnd(_ scalars: [Unicode.Scalar]) -> Int? {
         guard scalars.count >= 7, String(String.UnicodeScalarView(scalars[0..<5])).lowercased() == "table" else { return nil }
         var index = 5
-        guard isSpace(scalars[index]) else { return nil }
+        if scalars[index] == ":" { index += 1 }
+        guard index < scalars.count, isSpace(scalars[index]) else { return nil }
         while index < scalars.count && isSpace(scalars[index]) { index += 1 }
+        // An appendix or section letter or two before the number (`A4-12`, `CA7`).
+        var letters = 0
+        while index + letters < scalars.count, letters < 3, scalars[index + letters].isASCII,
+              scalars[index + letters].properties.isUppercase {
+            letters += 1
+        }
+        if letters > 0, index + letters < scalars.count, isDigit(scalars[index + letters]) { index += letters }
         let numberStart = index
         while index < scalars.count {
             let scalar = scalars[index]

@@ -387,6 +387,13 @@ struct LayoutBlockReader {
 
     // MARK: Body
 
+    /// The serial number a cell holds (`12`, `12.`), or `nil`.
+    private static func serialNumber(_ cell: String) -> Int? {
+        let digits = cell.hasSuffix(".") ? cell.dropLast() : Substring(cell)
+        guard (1...4).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return Int(digits)
+    }
+
     /// Body lines as rows: continuation lines join the row they continue.
     private func bodyRows(_ body: [(LayoutSourceLine, [String])], columnCount: Int) -> [TextLine] {
         func isAnchor(_ cells: [String]) -> Bool {
@@ -414,7 +421,16 @@ struct LayoutBlockReader {
             let length = cell.unicodeScalars.count
             return length * 5 >= widths[column] * 4 && !"。.;；:：".unicodeScalars.contains(cell.unicodeScalars.last ?? " ")
         }
-        for index in body.indices where !body[index].0.isBlank && !anchors[index] {
+        // A first column of serial numbers (1, 2, 3, … one after the other): a line without one continues
+        // the row above it, whatever else it holds (an address's second line with a postcode).
+        let serials = body.compactMap { line, cells -> Int? in
+            line.isBlank || cells.isEmpty || cells[0].isEmpty ? nil : Self.serialNumber(cells[0]) ?? -1
+        }
+        let numbered = serials.count >= 3 && zip(serials, serials.dropFirst()).allSatisfy { $0 >= 0 && $0 + 1 == $1 }
+        for index in body.indices.dropFirst() where numbered && !body[index].0.isBlank && body[index].1.first?.isEmpty == true {
+            if !body[index - 1].0.isBlank { owner[index] = owner[index - 1] }
+        }
+        for index in body.indices where !body[index].0.isBlank && !anchors[index] && owner[index] == index {
             let columns = filledColumns(index)
             guard !columns.isEmpty, columns.count <= 2 || columns.count * 3 <= columnCount else { continue }
             let startsRow = columns.contains { column in

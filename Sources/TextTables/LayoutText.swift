@@ -209,7 +209,9 @@ struct LayoutSplitter {
             if line.isBlank { kinds[index] = .blank; continue }
             let chunks = line.chunks
             let first = line.text(line.words[chunks[0].first!].start, line.words[chunks[0].last!].end)
-            if chunks.count <= 2, let caption = CaptionParsing.caption(first) {
+            // A caption: its label first, then a title and perhaps a unit, no amounts.
+            let captionLike = chunks.count <= 2 || (chunks.count == 3 && !line.words[chunks[1].lowerBound...].contains { CellLabels.isNumber(line.text(of: $0)) })
+            if captionLike, let caption = CaptionParsing.caption(first) {
                 if currentTable?.id != caption.id { ordinal += 1 }
                 currentTable = (caption.id, ordinal)
                 kinds[index] = .caption
@@ -257,8 +259,10 @@ struct LayoutSplitter {
             while end < lines.count, lines[end].page == lines[index].page,
                   kinds[end] == .multiChunk || kinds[end] == .plain || kinds[end] == .blank {
                 if kinds[end] == .multiChunk { lastMulti = end }
-                // Two blank lines, or a blank line and then no multi-chunk line soon, end the block.
+                // Two blank lines, or a blank line and then two lines of one piece each (notes under
+                // the table), end the block.
                 if kinds[end] == .blank && end + 1 < lines.count && kinds[end + 1] == .blank { break }
+                if kinds[end] == .blank && end + 2 < lines.count && kinds[end + 1] == .plain && kinds[end + 2] == .plain { break }
                 end += 1
             }
             end = lastMulti + 1

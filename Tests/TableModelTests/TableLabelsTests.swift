@@ -17,11 +17,14 @@ final class TableLabelsTests: XCTestCase {
             ("Table 2: Revenue", "Table 2", "Revenue"),
             ("Table 1 Revenue", "Table 1", "Revenue"),
             ("TABLE 3.1 — Staff", "TABLE 3.1", "Staff"),
+            ("Table: 5 Public Health Outlay", "Table: 5", "Public Health Outlay"),
+            ("Table CA7. Access to services", "Table CA7", "Access to services"),
+            ("Table A4-12.", "Table A4-12", ""),
         ]
         for (line, id, title) in cases {
             XCTAssertEqual(TableLabels.caption(line), TableCaption(id: id, title: title), line)
         }
-        for line in ["一般公共预算支出表", "表格说明", "Tables of contents", "表3显示收入增长。", "Tablet 3 x", "合计", "budget"] {
+        for line in ["一般公共预算支出表", "表格说明", "Tables of contents", "表3显示收入增长。", "Tablet 3 x", "Table: summary", "Table ABCD1 x", "Table Afghanistan", "合计", "budget"] {
             XCTAssertNil(TableLabels.caption(line), line)
         }
     }
