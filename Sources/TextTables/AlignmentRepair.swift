@@ -189,8 +189,8 @@ struct ColumnProfiles {
 }
 
 struct AlignmentRepairer {
-    /// Data rows (cleaned), each `columnCount` cells.
-    let rows: [[String]]
+    /// Data rows (their cleaned cells' numbers in `facts`), each `columnCount` cells.
+    let rows: [[Int]]
     /// Rows that may be moved and that teach the profiles (data rows, not totals).
     let eligible: [Bool]
     let columnCount: Int
@@ -232,8 +232,7 @@ struct AlignmentRepairer {
                 shaped.append(ShapedRow(values: [], shapes: []))
                 continue
             }
-            let values = cells.map { facts.number($0) }
-            shaped.append(ShapedRow(values: values, shapes: values.map { facts[$0].shape }))
+            shaped.append(ShapedRow(values: cells, shapes: facts.shapes(of: cells)))
         }
         // Only rows with trailing empty cells can have lost cells.
         let candidates = rows.indices.filter { eligible[$0] && shaped[$0].shapes.last == .empty }
@@ -256,9 +255,9 @@ struct AlignmentRepairer {
     }
 
     /// `cells` with a realignment applied.
-    static func apply(_ realignment: Realignment, to cells: [String]) -> [String] {
+    static func apply<Cell>(_ realignment: Realignment, to cells: [Cell], empty: Cell) -> [Cell] {
         var moved = cells
-        moved.insert(contentsOf: repeatElement("", count: realignment.count), at: realignment.position)
+        moved.insert(contentsOf: repeatElement(empty, count: realignment.count), at: realignment.position)
         moved.removeLast(realignment.count)
         return moved
     }
