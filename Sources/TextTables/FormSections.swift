@@ -30,7 +30,7 @@ extension TableAssembler {
         var region = region
         for row in rows { region.lines[row.position].holdsOnlyLabels = row.isLabels }
         guard !rows.isEmpty else { return [region] }
-        let width = region.lines.map(\.raw.count).max() ?? 0
+        let width = region.lines.map { $0.raw.count }.max() ?? 0
         let starts = sectionStarts(rows)
         let plans = starts.indices.map { index in
             planSection(rows[starts[index]..<(index + 1 < starts.count ? starts[index + 1] : rows.count)], width: width)
@@ -81,22 +81,28 @@ extension TableAssembler {
         // Header keys compared by their bytes (a `Set<String>` hashes through Unicode normalisation).
         var keys = TextNumbering()
         var headerKeys: Set<Int> = []
+        let width = rows.map { $0.numbers.count }.max() ?? 0
         var index = 0
         while index < rows.count {
             let headerCount = leadingLabelRows(rows[index...])
             headerKeys.formUnion(rows[index..<(index + headerCount)].map { keys.number(of: labelKey($0.line.clean)).number })
             // The columns the section's data rows fill: a new header lies over other columns.
-            var dataColumns: Set<Int> = []
+            var dataColumns = [Bool](repeating: false, count: width)
+            var hasDataColumns = false
             let bodyStart = index + headerCount
             var next = bodyStart
             while next < rows.count {
                 let row = rows[next]
-                if row.isLabels && !dataColumns.isEmpty && row.filledColumns.count >= 2 && row.keyValue == nil
-                    && !dataColumns.isSuperset(of: row.filledColumns) && !headerKeys.contains(keys.number(of: labelKey(row.line.clean)).number)
+                if row.isLabels && hasDataColumns && row.filledColumns.count >= 2 && row.keyValue == nil
+                    && !row.filledColumns.allSatisfy({ dataColumns[$0] })
+                    && !headerKeys.contains(keys.number(of: labelKey(row.line.clean)).number)
                     && !repeatsText(of: rows[bodyStart..<next], row) {
                     break
                 }
-                if !row.isLabels && row.keyValue == nil { dataColumns.formUnion(row.filledColumns) }
+                if !row.isLabels && row.keyValue == nil {
+                    for column in row.filledColumns { dataColumns[column] = true }
+                    hasDataColumns = hasDataColumns || !row.filledColumns.isEmpty
+                }
                 next += 1
             }
             if next < rows.count { starts.append(next) }
