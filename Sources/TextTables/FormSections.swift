@@ -85,7 +85,7 @@ extension TableAssembler {
         var index = 0
         while index < rows.count {
             let headerCount = leadingLabelRows(rows[index...])
-            headerKeys.formUnion(rows[index..<(index + headerCount)].map { keys.number(of: labelKey($0.line.clean)).number })
+            headerKeys.formUnion(rows[index..<(index + headerCount)].map { labelKey($0.line.clean, in: &keys) })
             // The columns the section's data rows fill: a new header lies over other columns.
             var dataColumns = [Bool](repeating: false, count: width)
             var hasDataColumns = false
@@ -95,7 +95,7 @@ extension TableAssembler {
                 let row = rows[next]
                 if row.isLabels && hasDataColumns && row.filledColumns.count >= 2 && row.keyValue == nil
                     && !row.filledColumns.allSatisfy({ dataColumns[$0] })
-                    && !headerKeys.contains(keys.number(of: labelKey(row.line.clean)).number)
+                    && !headerKeys.contains(labelKey(row.line.clean, in: &keys))
                     && !repeatsText(of: rows[bodyStart..<next], row) {
                     break
                 }

@@ -177,17 +177,20 @@ struct TableAssembler {
         return facts[label].totalKind ?? .data
     }
 
-    /// A row's labels without positions or spaces: equal for a header row and its repetition,
-    /// even when the repetition lost its leading empty cells.
-    func labelKey(_ cells: [String]) -> String {
-        var key = ""
+    /// The number in `keys` of a row's labels without positions or spaces, separated by U+001F:
+    /// equal for a header row and its repetition, even when the repetition lost its leading empty
+    /// cells. The key is built as UTF-8 bytes (appending to a `String` costs far more).
+    func labelKey(_ cells: [String], in keys: inout TextNumbering) -> Int {
+        var key: [UInt8] = []
         var isFirst = true
         for cell in cells where !cell.isEmpty {
-            if !isFirst { key.unicodeScalars.append("\u{1F}") }
-            key += TextCleanup.compact(cell)
+            if !isFirst { key.append(0x1F) }
+            key.append(contentsOf: TextCleanup.compact(cell).utf8)
             isFirst = false
         }
-        return key
+        return key.withUnsafeBufferPointer { bytes in
+            keys.number(of: bytes) { String(decoding: $0, as: UTF8.self) }.number
+        }
     }
 
     /// Drops rows that repeat a header row (after page breaks, per block), and label rows that
@@ -197,7 +200,7 @@ struct TableAssembler {
                                        diagnostics: inout [Diagnostic]) -> [RegionRow] {
         // Keys compared by their bytes (a `Set<String>` hashes through Unicode normalisation).
         var keys = TextNumbering()
-        let headerKeys = Set(header.map { keys.number(of: labelKey($0.clean)).number })
+        let headerKeys = Set(header.map { labelKey($0.clean, in: &keys) })
         var labelRows: [Int: Int] = [:]
         var kept: [RegionRow] = []
         var breakPending = false
@@ -205,7 +208,7 @@ struct TableAssembler {
             row.afterBreak = row.afterBreak || breakPending
             breakPending = false
             guard row.holdsOnlyLabels else { kept.append(row); continue }
-            let key = keys.number(of: labelKey(row.clean)).number
+            let key = labelKey(row.clean, in: &keys)
             let filled = row.clean.filter { !$0.isEmpty }.count
             if headerKeys.contains(key) {
                 diagnostics.append(Diagnostic(.note, line: row.line, "\(table): repeated header row merged into the table's header"))
