@@ -122,6 +122,9 @@ final class CellFacts {
     private var numbering = TextNumbering()
     private var known: [Facts] = []
 
+    /// The number of the empty text.
+    static let emptyNumber = 0
+
     init() { number("") }
 
     /// The number of `text`.
@@ -137,4 +140,15 @@ final class CellFacts {
 
     /// The facts of `text`.
     func callAsFunction(_ text: String) -> Facts { known[number(text)] }
+
+    /// The shapes of the texts numbered `numbers`.
+    func shapes(of numbers: [Int]) -> [CellShape] {
+        let known = known
+        return numbers.map { known[$0].shape }
+    }
+
+    /// The numbers of `line`'s cleaned cells: those the tab splitter found, or numbered now.
+    func numbers(of line: TextLine) -> [Int] {
+        line.factNumbers.count == line.clean.count ? line.factNumbers : line.clean.map { number($0) }
+    }
 }

@@ -93,8 +93,8 @@ struct HeaderTreeBuilder {
     /// Header rows (cleaned), each `columnCount` cells.
     let rows: [[String]]
     let columnCount: Int
-    /// Body rows (cleaned), for the sum checks.
-    let body: [[String]]
+    /// Body rows (their cells' `CellFacts` numbers), for the sum checks.
+    let body: [[Int]]
     /// Whether group bounds may move away from where the text put the labels.
     let adjustsGroups: Bool
     /// The body cells' values (the document's, shared by its tables).
@@ -202,11 +202,15 @@ struct HeaderTreeBuilder {
         guard !parts.isEmpty else { return (1, reason) }
         var agree = 0
         var disagree = 0
+        // The total and the parts negated, row by row (one buffer for all rows).
+        var values: [ArithmeticValue] = []
+        values.reserveCapacity(parts.count + 1)
         for cells in body where group.upperBound <= cells.count {
-            let total = facts(cells[group.lowerBound]).arithmetic
-            let partValues = parts.map { facts(cells[$0]).arithmetic }
-            guard (partValues + [total]).contains(where: { $0 != .empty }),
-                  let difference = ArithmeticValue.sum([total] + partValues.map(\.negated)) else { continue }
+            values.removeAll(keepingCapacity: true)
+            values.append(facts[cells[group.lowerBound]].arithmetic)
+            for part in parts { values.append(facts[cells[part]].arithmetic.negated) }
+            guard values.contains(where: { $0 != .empty }),
+                  let difference = ArithmeticValue.sum(values) else { continue }
             if difference.significand == 0 { agree += 1 } else { disagree += 1 }
         }
         if agree > 0 && disagree == 0 {

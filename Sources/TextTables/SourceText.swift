@@ -9,32 +9,37 @@ import Darwin
 /// Splits every line at its tabs: `a\t\tb` is three cells, the middle one empty. (Space-aligned
 /// layout text needs the neighbours of a line to find its columns: `LayoutSplitter`.)
 struct TabSplitter {
-    /// The lines of `text` (`lines` are byte ranges), their cells as extracted and cleaned;
-    /// equal cells share their texts (`CellTexts`).
-    func lines(of text: [UInt8], lines: [Range<Int>]) -> [TextLine] {
+    /// The lines of `text` (`lines` are byte ranges), their cells as extracted and cleaned and
+    /// the cleaned cells' numbers in `facts`; equal cells share their texts (`CellTexts`).
+    func lines(of text: [UInt8], lines: [Range<Int>], facts: CellFacts) -> [TextLine] {
         text.withUnsafeBufferPointer { bytes in
-            var texts = CellTexts()
+            var texts = CellTexts(facts: facts)
             var raw: [String] = []
             var clean: [String] = []
+            var numbers: [Int] = []
             return lines.enumerated().map { number, range -> TextLine in
                 raw.removeAll(keepingCapacity: true)
                 clean.removeAll(keepingCapacity: true)
+                numbers.removeAll(keepingCapacity: true)
                 var cleaned = false
                 var start = range.lowerBound
                 while let tab = Self.firstTab(in: bytes, from: start, to: range.upperBound) {
                     let cell = texts.texts(UnsafeBufferPointer(rebasing: bytes[start..<tab]))
                     raw.append(cell.raw)
                     clean.append(cell.clean)
+                    numbers.append(cell.fact)
                     cleaned = cleaned || cell.clean.utf8.count != cell.raw.utf8.count
                     start = tab + 1
                 }
                 let cell = texts.texts(UnsafeBufferPointer(rebasing: bytes[start..<range.upperBound]))
                 raw.append(cell.raw)
                 clean.append(cell.clean)
+                numbers.append(cell.fact)
                 cleaned = cleaned || cell.clean.utf8.count != cell.raw.utf8.count
                 // A line without spaces to clean keeps one array for both.
                 let rawCells = Array(raw)
-                return TextLine(number: number + 1, raw: rawCells, clean: cleaned ? Array(clean) : rawCells)
+                return TextLine(number: number + 1, raw: rawCells, clean: cleaned ? Array(clean) : rawCells,
+                                factNumbers: Array(numbers))
             }
         }
     }
@@ -91,6 +96,9 @@ struct TextLine {
     let raw: [String]
     /// Trimmed and cleaned of wrap and letter-spacing artefacts (what analysis reads).
     let clean: [String]
+    /// The `CellFacts` number of each cleaned cell, when the tab splitter found them; empty
+    /// otherwise (`CellFacts.numbers(of:)` then numbers the cells by their text).
+    var factNumbers: [Int] = []
     /// Layout text: the first row of a block of aligned lines (its columns were found anew).
     var startsBlock = false
     /// `TableAssembler.isHeaderRow(clean)` when already found (the form reader judges every line
