@@ -53,6 +53,7 @@ struct LayoutBlockReader {
         } else {
             columns = findColumns(body: Array(lines[firstBody...]))
             columns = refine(columns, header: Array(lines[..<firstBody]))
+            columns = splitUnderLabels(columns, header: Array(lines[..<firstBody]), body: Array(lines[firstBody...]))
         }
         guard !columns.isEmpty else { return (lines.map(plainLine), []) }
         if columns.count < 2 { columns.append(ColumnSpan(start: (columns.last?.end ?? 0) + 1, end: (columns.last?.end ?? 0) + 2)) }
@@ -234,6 +235,44 @@ struct LayoutBlockReader {
         result.sort { $0.start < $1.start }
         // Columns tile the line: each runs to the next one's start.
         for index in result.indices.dropLast() { result[index].end = max(result[index].end, result[index].start + 1) }
+        return result
+    }
+
+    /// Splits a column that two header labels of one line stand over (labels two or more blanks
+    /// apart): the body ran their cells together (one blank between a cell and the next, or text
+    /// wrapped to the cell's edge). The cut goes between the labels where the fewest body words
+    /// cross it, then where most body words begin.
+    private func splitUnderLabels(_ columns: [ColumnSpan], header: [LayoutSourceLine], body: [LayoutSourceLine]) -> [ColumnSpan] {
+        var result = columns
+        for line in header where line.chunks.count >= 3 {
+            let labels = line.chunks.map { (start: line.words[$0.lowerBound].start, end: line.words[$0.upperBound - 1].end) }
+            for (left, right) in zip(labels, labels.dropFirst()) {
+                let index = column(for: left.start, left.end, in: result)
+                guard index == column(for: right.start, right.end, in: result) else { continue }
+                let span = result[index]
+                let limit = index + 1 < result.count ? result[index + 1].start : Int.max
+                let candidates = (left.end + 1...right.start).filter { $0 > span.start && $0 < limit }
+                var best: (position: Int, crossings: Int, starts: Int)?
+                for position in candidates {
+                    var crossings = 0
+                    var starts = 0
+                    for bodyLine in body {
+                        for word in bodyLine.words {
+                            if word.start < position && position < word.end { crossings += 1 }
+                            if word.start == position { starts += 1 }
+                        }
+                    }
+                    if let current = best, crossings > current.crossings || (crossings == current.crossings && starts <= current.starts) {
+                        continue
+                    }
+                    best = (position, crossings, starts)
+                }
+                // A cut that many body words cross is no boundary of the body's cells.
+                guard let best, best.crossings * 10 <= body.count else { continue }
+                result[index].end = best.position
+                result.insert(ColumnSpan(start: best.position, end: max(span.end, best.position + 1)), at: index + 1)
+            }
+        }
         return result
     }
 
