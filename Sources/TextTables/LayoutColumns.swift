@@ -100,9 +100,10 @@ struct LayoutBlockReader {
             for index in line.words.indices.dropFirst() {
                 let gapStart = line.words[index - 1].end
                 let gapEnd = line.words[index].start
-                // One blank between two amounts separates cells as surely as two.
-                let betweenAmounts = gapEnd - gapStart == 1 && isAmount(line.text(of: line.words[index - 1]))
-                    && isAmount(line.text(of: line.words[index]))
+                // One blank between two amounts separates cells as surely as two, as does one
+                // between two ideographs (CJK text sets no blanks between its words).
+                let betweenAmounts = gapEnd - gapStart == 1 && (isAmount(line.text(of: line.words[index - 1]))
+                    && isAmount(line.text(of: line.words[index])) || isIdeographicGap(line, gapStart))
                 // One blank between two words of alphabetic script: a phrase that runs across.
                 let inPhrase = gapEnd - gapStart == 1 && !betweenAmounts && isPhraseLetter(line.scalars[gapStart - 1])
                     && isPhraseLetter(line.scalars[gapEnd])
@@ -137,13 +138,14 @@ struct LayoutBlockReader {
         // still parts them.
         var crossing = [Int](repeating: 0, count: width + 1)
         var parted = [Int](repeating: 0, count: width + 1)
+        var separated = [Int](repeating: 0, count: width + 1)
         for line in voters {
             // Words one blank apart read as one phrase: a boundary between them crosses it too.
             var phraseStart = line.words.first?.start ?? 0
             for (index, word) in line.words.enumerated() {
                 let next = index + 1 < line.words.count ? line.words[index + 1] : nil
                 if let next, next.start - word.end < 2,
-                   !(isAmount(line.text(of: word)) && isAmount(line.text(of: next))) { continue }
+                   !(isAmount(line.text(of: word)) && isAmount(line.text(of: next))), !isIdeographicGap(line, word.end) { continue }
                 if word.end - phraseStart >= 2 {
                     for boundary in (phraseStart + 1)..<word.end { crossing[boundary] += 1 }
                 }
@@ -153,10 +155,26 @@ struct LayoutBlockReader {
                 && isAmount(line.text(of: line.words[index])) && !isAmount(line.text(of: line.words[index - 1])) {
                 for boundary in line.words[index - 1].end...line.words[index].start { parted[boundary] += 1 }
             }
+            for index in line.words.indices.dropFirst() {
+                let gapStart = line.words[index - 1].end
+                let gapEnd = line.words[index].start
+                guard gapEnd - gapStart == 2 || isIdeographicGap(line, gapStart) else { continue }
+                for boundary in gapStart...gapEnd { separated[boundary] += 1 }
+            }
         }
+        // Or cells of text set closely apart (two blanks, or one between ideographs) on every line,
+        // but not at the same position on all (CJK characters count one position yet take two on
+        // paper, so a line's positions drift): a boundary that no word crosses and that most
+        // lines have such a narrow gap at.
         var touching: [Range<Int>] = []
-        for boundary in (leftmost + 1)..<width where crossing[boundary] <= tolerance && parted[boundary] * 2 > voters.count
-            && filled[boundary - 1] > tolerance && filled[boundary] > tolerance {
+        for boundary in (leftmost + 1)..<width where crossing[boundary] <= tolerance
+            && (parted[boundary] * 2 > voters.count || separated[boundary] * 2 > voters.count)
+            && filled[boundary - 1] > tolerance && filled[boundary] > tolerance
+            && !gaps.contains(where: { $0.lowerBound - 1 <= boundary && boundary <= $0.upperBound + 1 }) {
+            if let last = touching.last, last.lowerBound == boundary - 1 {
+                if separated[boundary] > separated[boundary - 1] { touching[touching.count - 1] = boundary..<boundary }
+                continue
+            }
             touching.append(boundary..<boundary)
         }
         if !touching.isEmpty { gaps = (gaps + touching).sorted { $0.lowerBound < $1.lowerBound } }
@@ -209,6 +227,15 @@ struct LayoutBlockReader {
                     return !inGap && lower.contains { $0.column == left } && lower.contains { $0.column == right }
                 }
                 guard !spans else { continue }
+                // A label centred over labels of a later header line, one on each side of it
+                // and none under it (`其中：` over `财政资金  其他资金`), is their group's label.
+                let reach = 2 * visibleWidth(header[index].text(piece.start, piece.end))
+                let straddles = piecesByLine[(index + 1)...].contains { lower in
+                    !lower.contains { $0.start < piece.end && piece.start < $0.end }
+                        && lower.contains { $0.end <= piece.start && piece.start - $0.end <= reach }
+                        && lower.contains { $0.start >= piece.end && $0.start - piece.end <= reach }
+                }
+                guard !straddles else { continue }
                 // Labels of adjacent empty columns may stand one blank apart (`政府性基金 国有资本经`):
                 // ideographic words are labels of their own; other words keep together.
                 let line = header[index]
@@ -286,6 +313,12 @@ struct LayoutBlockReader {
         scalar.properties.isAlphabetic && !scalar.properties.isIdeographic && !TextCleanup.isCJK(scalar)
     }
 
+    /// Whether the one blank at `position` stands between two CJK characters.
+    private func isIdeographicGap(_ line: LayoutSourceLine, _ position: Int) -> Bool {
+        position > 0 && position + 1 < line.scalars.count && LayoutSourceLine.isBlank(line.scalars[position])
+            && TextCleanup.isCJK(line.scalars[position - 1]) && TextCleanup.isCJK(line.scalars[position + 1])
+    }
+
     private func isAmount(_ text: String) -> Bool { CellLabels.isNumber(text) && !CellLabels.isYear(text) }
 
     // MARK: Pieces and cells
@@ -361,18 +394,38 @@ struct LayoutBlockReader {
                 // paper but one in the text, so the visible label runs past its last character.
                 let middle = Double(piece.start) + Double(visibleWidth(piece.text)) / 2
                 let tolerance = max(3, Double(visibleWidth(piece.text)) / 2)
-                var best = (column: own, end: ownEnd, distance: Double.infinity, under: 0)
-                for start in lowest...own {
-                    for end in ownEnd...highest {
-                        let distance = abs(middle - Double(columns[start].start + columns[end - 1].end) / 2)
-                        let under = end - start >= 2 ? (start..<end).filter(below.contains).count : 0
-                        guard end - start == 1 || under >= 2 else { continue }
-                        let withinBest = best.distance <= tolerance
-                        let within = distance <= tolerance
-                        if (within && !withinBest) || (within == withinBest && (within ? (under, -distance) > (best.under, -best.distance)
-                                                                                   : distance < best.distance)) {
-                            best = (start, end, distance, under)
+                func bestSpan(_ lowest: Int, _ own: Int, _ ownEnd: Int, _ highest: Int) -> (column: Int, end: Int) {
+                    var best = (column: own, end: ownEnd, distance: Double.infinity, under: 0)
+                    for start in lowest...own {
+                        for end in ownEnd...highest {
+                            let distance = abs(middle - Double(columns[start].start + columns[end - 1].end) / 2)
+                            let under = end - start >= 2 ? (start..<end).filter(below.contains).count : 0
+                            guard end - start == 1 || under >= 2 else { continue }
+                            let withinBest = best.distance <= tolerance
+                            let within = distance <= tolerance
+                            if (within && !withinBest) || (within == withinBest && (within ? (under, -distance) > (best.under, -best.distance)
+                                                                                       : distance < best.distance)) {
+                                best = (start, end, distance, under)
+                            }
                         }
+                    }
+                    return (best.column, best.end)
+                }
+                var best = bestSpan(lowest, own, ownEnd, highest)
+                // Nothing right under the label on the next line, which labels columns of its span:
+                // the label's own labels are further down (`其中：` over `财政资金  其他资金`, set
+                // below the one-line labels centred beside them), so it spans only columns around
+                // it that the next line leaves unlabelled.
+                if best.end - best.column >= 2, index + 1 < piecesByLine.count,
+                   !piecesByLine[index + 1].contains(where: { $0.start < piece.end && piece.start < $0.end }),
+                   (best.column..<best.end).contains(where: columnsByLine[index + 1].contains) {
+                    let labelledBelow = columnsByLine[index + 1]
+                    var low = own
+                    while low > lowest && !labelledBelow.contains(low - 1) { low -= 1 }
+                    var high = ownEnd
+                    while high < highest && !labelledBelow.contains(high) { high += 1 }
+                    if (low..<high).allSatisfy({ !labelledBelow.contains($0) }) {
+                        best = bestSpan(low, own, ownEnd, high)
                     }
                 }
                 piece.column = best.column
