@@ -507,11 +507,19 @@ struct LayoutBlockReader {
         }
         // owner[i]: the line whose row line i joins (itself when it starts a row).
         var owner = Array(body.indices)
+        var joinedColumns: [Int: Set<Int>] = [:]
         func filledColumns(_ index: Int) -> [Int] { body[index].1.indices.filter { !body[index].1[$0].isEmpty } }
         func isEmpty(_ index: Int, in columns: [Int]) -> Bool { columns.allSatisfy { body[index].1[$0].isEmpty } }
         func isFull(_ cell: String, column: Int) -> Bool {
             let length = cell.unicodeScalars.count
             return length * 5 >= widths[column] * 4 && !"。.;；:：".unicodeScalars.contains(cell.unicodeScalars.last ?? " ")
+        }
+        // A line that starts a little left of the line above (a group label set out from the
+        // labels under it) starts a row.
+        func isOutdented(_ index: Int) -> Bool {
+            guard index > 0, let start = body[index].0.words.first?.start,
+                  let previous = body[index - 1].0.words.first?.start else { return false }
+            return start < previous && previous - start <= 3
         }
         // A first column of serial numbers (1, 2, 3, … one after the other): a line without one continues
         // the row above it, whatever else it holds (an address's second line with a postcode).
@@ -544,14 +552,30 @@ struct LayoutBlockReader {
                 probe += 1
             }
             if anchored {
-                let fitsAbove = above.map { isEmpty($0, in: columns) } ?? false
-                let fitsBelow = below.map { isEmpty($0, in: columns) } ?? false
-                if fitsBelow && (!fitsAbove || index + 1 == below) && !(fitsAbove && index - 1 == above && index + 1 != below) {
-                    owner[index] = below!
-                    continue
+                // A row's columns as filled so far (its amount line and the lines joined to it; a
+                // label of the first column may wrap around its amount line).
+                func fits(_ anchor: Int) -> Bool {
+                    let row = owner[anchor]
+                    return isEmpty(row, in: columns) && columns.allSatisfy { !joinedColumns[row, default: []].contains($0) }
                 }
-                if fitsAbove {
-                    owner[index] = owner[above!]
+                let fitsAbove = above.map(fits) ?? false
+                let fitsBelow = below.map(fits) ?? false
+                var target: Int?
+                if let below, fitsBelow && (!fitsAbove || index + 1 == below) && !(fitsAbove && index - 1 == above && index + 1 != below) {
+                    target = below
+                } else if let above, fitsAbove {
+                    target = owner[above]
+                } else if let above, let below, !columns.contains(0), columns.count * 2 <= columnCount, !isOutdented(index),
+                          columns.allSatisfy({ !isAnchor([body[above].1[$0]]) && !isAnchor([body[below].1[$0]]) }) {
+                    // The rows on both sides hold text there: a cell wrapped over several lines
+                    // and centred on its row's amount line (not in the first column, where a line
+                    // between two rows may be a group's label, nor over amounts, where it is a
+                    // title over the rows below). The line belongs to the nearer amount line.
+                    target = index - above <= below - index ? owner[above] : below
+                }
+                if let target {
+                    owner[index] = target
+                    joinedColumns[target, default: []].formUnion(columns.filter { $0 > 0 })
                     continue
                 }
             }
