@@ -54,6 +54,7 @@ struct LayoutBlockReader {
             columns = findColumns(body: Array(lines[firstBody...]))
             columns = refine(columns, header: Array(lines[..<firstBody]))
             columns = splitUnderLabels(columns, header: Array(lines[..<firstBody]), body: Array(lines[firstBody...]))
+            columns = mergeDrifted(columns, header: Array(lines[..<firstBody]), body: Array(lines[firstBody...]))
         }
         guard !columns.isEmpty else { return (lines.map(plainLine), []) }
         if columns.count < 2 { columns.append(ColumnSpan(start: (columns.last?.end ?? 0) + 1, end: (columns.last?.end ?? 0) + 2)) }
@@ -262,6 +263,44 @@ struct LayoutBlockReader {
         result.sort { $0.start < $1.start }
         // Columns tile the line: each runs to the next one's start.
         for index in result.indices.dropLast() { result[index].end = max(result[index].end, result[index].start + 1) }
+        return result
+    }
+
+    /// Joins a narrow column without a header label to the labelled column beside it when no
+    /// body line has text in both: the same cells, set a few positions apart on some lines (a
+    /// symbol after CJK text of varying length drifts in pdftotext's character grid).
+    private func mergeDrifted(_ columns: [ColumnSpan], header: [LayoutSourceLine], body: [LayoutSourceLine]) -> [ColumnSpan] {
+        guard columns.count >= 3 else { return columns }
+        let labels = header.flatMap { line in
+            line.chunks.map { (start: line.words[$0.lowerBound].start, end: line.words[$0.upperBound - 1].end) }
+        }
+        func isLabelled(_ column: ColumnSpan) -> Bool { labels.contains { $0.start < column.end && column.start < $0.end } }
+        func linesWithText(_ column: ColumnSpan) -> Set<Int> {
+            Set(body.indices.filter { index in body[index].words.contains { word in
+                self.column(for: word.start, word.end, in: columns) == columns.firstIndex { $0.start == column.start }
+            } })
+        }
+        var result = columns
+        var index = 0
+        while index + 1 < result.count {
+            let left = result[index]
+            let right = result[index + 1]
+            // Each column as far as the next one begins.
+            let extents = [ColumnSpan(start: left.start, end: right.start),
+                           ColumnSpan(start: right.start, end: index + 2 < result.count ? result[index + 2].start : Int.max)]
+            let narrow = extents.filter { $0.end - $0.start <= 4 && !isLabelled($0) }
+            let labelled = extents.filter(isLabelled)
+            if narrow.count == 1, labelled.count == 1 {
+                let leftLines = linesWithText(left)
+                let rightLines = linesWithText(right)
+                if leftLines.count >= 2, rightLines.count >= 2, leftLines.isDisjoint(with: rightLines) {
+                    result[index] = ColumnSpan(start: left.start, end: right.end)
+                    result.remove(at: index + 1)
+                    continue
+                }
+            }
+            index += 1
+        }
         return result
     }
 
