@@ -53,6 +53,8 @@ struct LayoutBlockReader {
         } else {
             columns = findColumns(body: Array(lines[firstBody...]))
             columns = refine(columns, header: Array(lines[..<firstBody]))
+            columns = splitUnderLabels(columns, header: Array(lines[..<firstBody]), body: Array(lines[firstBody...]))
+            columns = mergeDrifted(columns, header: Array(lines[..<firstBody]), body: Array(lines[firstBody...]))
         }
         guard !columns.isEmpty else { return (lines.map(plainLine), []) }
         if columns.count < 2 { columns.append(ColumnSpan(start: (columns.last?.end ?? 0) + 1, end: (columns.last?.end ?? 0) + 2)) }
@@ -99,9 +101,10 @@ struct LayoutBlockReader {
             for index in line.words.indices.dropFirst() {
                 let gapStart = line.words[index - 1].end
                 let gapEnd = line.words[index].start
-                // One blank between two amounts separates cells as surely as two.
-                let betweenAmounts = gapEnd - gapStart == 1 && isAmount(line.text(of: line.words[index - 1]))
-                    && isAmount(line.text(of: line.words[index]))
+                // One blank between two amounts separates cells as surely as two, as does one
+                // between two ideographs (CJK text sets no blanks between its words).
+                let betweenAmounts = gapEnd - gapStart == 1 && (isAmount(line.text(of: line.words[index - 1]))
+                    && isAmount(line.text(of: line.words[index])) || isIdeographicGap(line, gapStart))
                 // One blank between two words of alphabetic script: a phrase that runs across.
                 let inPhrase = gapEnd - gapStart == 1 && !betweenAmounts && isPhraseLetter(line.scalars[gapStart - 1])
                     && isPhraseLetter(line.scalars[gapEnd])
@@ -136,13 +139,14 @@ struct LayoutBlockReader {
         // still parts them.
         var crossing = [Int](repeating: 0, count: width + 1)
         var parted = [Int](repeating: 0, count: width + 1)
+        var separated = [Int](repeating: 0, count: width + 1)
         for line in voters {
             // Words one blank apart read as one phrase: a boundary between them crosses it too.
             var phraseStart = line.words.first?.start ?? 0
             for (index, word) in line.words.enumerated() {
                 let next = index + 1 < line.words.count ? line.words[index + 1] : nil
                 if let next, next.start - word.end < 2,
-                   !(isAmount(line.text(of: word)) && isAmount(line.text(of: next))) { continue }
+                   !(isAmount(line.text(of: word)) && isAmount(line.text(of: next))), !isIdeographicGap(line, word.end) { continue }
                 if word.end - phraseStart >= 2 {
                     for boundary in (phraseStart + 1)..<word.end { crossing[boundary] += 1 }
                 }
@@ -152,10 +156,26 @@ struct LayoutBlockReader {
                 && isAmount(line.text(of: line.words[index])) && !isAmount(line.text(of: line.words[index - 1])) {
                 for boundary in line.words[index - 1].end...line.words[index].start { parted[boundary] += 1 }
             }
+            for index in line.words.indices.dropFirst() {
+                let gapStart = line.words[index - 1].end
+                let gapEnd = line.words[index].start
+                guard gapEnd - gapStart == 2 || isIdeographicGap(line, gapStart) else { continue }
+                for boundary in gapStart...gapEnd { separated[boundary] += 1 }
+            }
         }
+        // Or cells of text set closely apart (two blanks, or one between ideographs) on every line,
+        // but not at the same position on all (CJK characters count one position yet take two on
+        // paper, so a line's positions drift): a boundary that no word crosses and that most
+        // lines have such a narrow gap at.
         var touching: [Range<Int>] = []
-        for boundary in (leftmost + 1)..<width where crossing[boundary] <= tolerance && parted[boundary] * 2 > voters.count
-            && filled[boundary - 1] > tolerance && filled[boundary] > tolerance {
+        for boundary in (leftmost + 1)..<width where crossing[boundary] <= tolerance
+            && (parted[boundary] * 2 > voters.count || separated[boundary] * 2 > voters.count)
+            && filled[boundary - 1] > tolerance && filled[boundary] > tolerance
+            && !gaps.contains(where: { $0.lowerBound - 1 <= boundary && boundary <= $0.upperBound + 1 }) {
+            if let last = touching.last, last.lowerBound == boundary - 1 {
+                if separated[boundary] > separated[boundary - 1] { touching[touching.count - 1] = boundary..<boundary }
+                continue
+            }
             touching.append(boundary..<boundary)
         }
         if !touching.isEmpty { gaps = (gaps + touching).sorted { $0.lowerBound < $1.lowerBound } }
@@ -208,6 +228,15 @@ struct LayoutBlockReader {
                     return !inGap && lower.contains { $0.column == left } && lower.contains { $0.column == right }
                 }
                 guard !spans else { continue }
+                // A label centred over labels of a later header line, one on each side of it
+                // and none under it (`其中：` over `财政资金  其他资金`), is their group's label.
+                let reach = 2 * visibleWidth(header[index].text(piece.start, piece.end))
+                let straddles = piecesByLine[(index + 1)...].contains { lower in
+                    !lower.contains { $0.start < piece.end && piece.start < $0.end }
+                        && lower.contains { $0.end <= piece.start && piece.start - $0.end <= reach }
+                        && lower.contains { $0.start >= piece.end && $0.start - piece.end <= reach }
+                }
+                guard !straddles else { continue }
                 // Labels of adjacent empty columns may stand one blank apart (`政府性基金 国有资本经`):
                 // ideographic words are labels of their own; other words keep together.
                 let line = header[index]
@@ -237,6 +266,82 @@ struct LayoutBlockReader {
         return result
     }
 
+    /// Joins a narrow column without a header label to the labelled column beside it when no
+    /// body line has text in both: the same cells, set a few positions apart on some lines (a
+    /// symbol after CJK text of varying length drifts in pdftotext's character grid).
+    private func mergeDrifted(_ columns: [ColumnSpan], header: [LayoutSourceLine], body: [LayoutSourceLine]) -> [ColumnSpan] {
+        guard columns.count >= 3 else { return columns }
+        let labels = header.flatMap { line in
+            line.chunks.map { (start: line.words[$0.lowerBound].start, end: line.words[$0.upperBound - 1].end) }
+        }
+        func isLabelled(_ column: ColumnSpan) -> Bool { labels.contains { $0.start < column.end && column.start < $0.end } }
+        func linesWithText(_ column: ColumnSpan) -> Set<Int> {
+            Set(body.indices.filter { index in body[index].words.contains { word in
+                self.column(for: word.start, word.end, in: columns) == columns.firstIndex { $0.start == column.start }
+            } })
+        }
+        var result = columns
+        var index = 0
+        while index + 1 < result.count {
+            let left = result[index]
+            let right = result[index + 1]
+            // Each column as far as the next one begins.
+            let extents = [ColumnSpan(start: left.start, end: right.start),
+                           ColumnSpan(start: right.start, end: index + 2 < result.count ? result[index + 2].start : Int.max)]
+            let narrow = extents.filter { $0.end - $0.start <= 4 && !isLabelled($0) }
+            let labelled = extents.filter(isLabelled)
+            if narrow.count == 1, labelled.count == 1 {
+                let leftLines = linesWithText(left)
+                let rightLines = linesWithText(right)
+                if leftLines.count >= 2, rightLines.count >= 2, leftLines.isDisjoint(with: rightLines) {
+                    result[index] = ColumnSpan(start: left.start, end: right.end)
+                    result.remove(at: index + 1)
+                    continue
+                }
+            }
+            index += 1
+        }
+        return result
+    }
+
+    /// Splits a column that two header labels of one line stand over (labels two or more blanks
+    /// apart): the body ran their cells together (one blank between a cell and the next, or text
+    /// wrapped to the cell's edge). The cut goes between the labels where the fewest body words
+    /// cross it, then where most body words begin.
+    private func splitUnderLabels(_ columns: [ColumnSpan], header: [LayoutSourceLine], body: [LayoutSourceLine]) -> [ColumnSpan] {
+        var result = columns
+        for line in header where line.chunks.count >= 3 {
+            let labels = line.chunks.map { (start: line.words[$0.lowerBound].start, end: line.words[$0.upperBound - 1].end) }
+            for (left, right) in zip(labels, labels.dropFirst()) {
+                let index = column(for: left.start, left.end, in: result)
+                guard index == column(for: right.start, right.end, in: result) else { continue }
+                let span = result[index]
+                let limit = index + 1 < result.count ? result[index + 1].start : Int.max
+                let candidates = (left.end + 1...right.start).filter { $0 > span.start && $0 < limit }
+                var best: (position: Int, crossings: Int, starts: Int)?
+                for position in candidates {
+                    var crossings = 0
+                    var starts = 0
+                    for bodyLine in body {
+                        for word in bodyLine.words {
+                            if word.start < position && position < word.end { crossings += 1 }
+                            if word.start == position { starts += 1 }
+                        }
+                    }
+                    if let current = best, crossings > current.crossings || (crossings == current.crossings && starts <= current.starts) {
+                        continue
+                    }
+                    best = (position, crossings, starts)
+                }
+                // A cut that many body words cross is no boundary of the body's cells.
+                guard let best, best.crossings * 10 <= body.count else { continue }
+                result[index].end = best.position
+                result.insert(ColumnSpan(start: best.position, end: max(span.end, best.position + 1)), at: index + 1)
+            }
+        }
+        return result
+    }
+
     /// The positions a text takes on paper: wide (CJK) characters count two.
     private func visibleWidth(_ text: String) -> Int {
         text.unicodeScalars.reduce(0) { $0 + (TextCleanup.isCJK($1) ? 2 : 1) }
@@ -245,6 +350,12 @@ struct LayoutBlockReader {
     /// A letter of a script that writes blanks between words (not an ideograph).
     private func isPhraseLetter(_ scalar: Unicode.Scalar) -> Bool {
         scalar.properties.isAlphabetic && !scalar.properties.isIdeographic && !TextCleanup.isCJK(scalar)
+    }
+
+    /// Whether the one blank at `position` stands between two CJK characters.
+    private func isIdeographicGap(_ line: LayoutSourceLine, _ position: Int) -> Bool {
+        position > 0 && position + 1 < line.scalars.count && LayoutSourceLine.isBlank(line.scalars[position])
+            && TextCleanup.isCJK(line.scalars[position - 1]) && TextCleanup.isCJK(line.scalars[position + 1])
     }
 
     private func isAmount(_ text: String) -> Bool { CellLabels.isNumber(text) && !CellLabels.isYear(text) }
@@ -322,18 +433,38 @@ struct LayoutBlockReader {
                 // paper but one in the text, so the visible label runs past its last character.
                 let middle = Double(piece.start) + Double(visibleWidth(piece.text)) / 2
                 let tolerance = max(3, Double(visibleWidth(piece.text)) / 2)
-                var best = (column: own, end: ownEnd, distance: Double.infinity, under: 0)
-                for start in lowest...own {
-                    for end in ownEnd...highest {
-                        let distance = abs(middle - Double(columns[start].start + columns[end - 1].end) / 2)
-                        let under = end - start >= 2 ? (start..<end).filter(below.contains).count : 0
-                        guard end - start == 1 || under >= 2 else { continue }
-                        let withinBest = best.distance <= tolerance
-                        let within = distance <= tolerance
-                        if (within && !withinBest) || (within == withinBest && (within ? (under, -distance) > (best.under, -best.distance)
-                                                                                   : distance < best.distance)) {
-                            best = (start, end, distance, under)
+                func bestSpan(_ lowest: Int, _ own: Int, _ ownEnd: Int, _ highest: Int) -> (column: Int, end: Int) {
+                    var best = (column: own, end: ownEnd, distance: Double.infinity, under: 0)
+                    for start in lowest...own {
+                        for end in ownEnd...highest {
+                            let distance = abs(middle - Double(columns[start].start + columns[end - 1].end) / 2)
+                            let under = end - start >= 2 ? (start..<end).filter(below.contains).count : 0
+                            guard end - start == 1 || under >= 2 else { continue }
+                            let withinBest = best.distance <= tolerance
+                            let within = distance <= tolerance
+                            if (within && !withinBest) || (within == withinBest && (within ? (under, -distance) > (best.under, -best.distance)
+                                                                                       : distance < best.distance)) {
+                                best = (start, end, distance, under)
+                            }
                         }
+                    }
+                    return (best.column, best.end)
+                }
+                var best = bestSpan(lowest, own, ownEnd, highest)
+                // Nothing right under the label on the next line, which labels columns of its span:
+                // the label's own labels are further down (`其中：` over `财政资金  其他资金`, set
+                // below the one-line labels centred beside them), so it spans only columns around
+                // it that the next line leaves unlabelled.
+                if best.end - best.column >= 2, index + 1 < piecesByLine.count,
+                   !piecesByLine[index + 1].contains(where: { $0.start < piece.end && piece.start < $0.end }),
+                   (best.column..<best.end).contains(where: columnsByLine[index + 1].contains) {
+                    let labelledBelow = columnsByLine[index + 1]
+                    var low = own
+                    while low > lowest && !labelledBelow.contains(low - 1) { low -= 1 }
+                    var high = ownEnd
+                    while high < highest && !labelledBelow.contains(high) { high += 1 }
+                    if (low..<high).allSatisfy({ !labelledBelow.contains($0) }) {
+                        best = bestSpan(low, own, ownEnd, high)
                     }
                 }
                 piece.column = best.column
@@ -415,11 +546,19 @@ struct LayoutBlockReader {
         }
         // owner[i]: the line whose row line i joins (itself when it starts a row).
         var owner = Array(body.indices)
+        var joinedColumns: [Int: Set<Int>] = [:]
         func filledColumns(_ index: Int) -> [Int] { body[index].1.indices.filter { !body[index].1[$0].isEmpty } }
         func isEmpty(_ index: Int, in columns: [Int]) -> Bool { columns.allSatisfy { body[index].1[$0].isEmpty } }
         func isFull(_ cell: String, column: Int) -> Bool {
             let length = cell.unicodeScalars.count
             return length * 5 >= widths[column] * 4 && !"。.;；:：".unicodeScalars.contains(cell.unicodeScalars.last ?? " ")
+        }
+        // A line that starts a little left of the line above (a group label set out from the
+        // labels under it) starts a row.
+        func isOutdented(_ index: Int) -> Bool {
+            guard index > 0, let start = body[index].0.words.first?.start,
+                  let previous = body[index - 1].0.words.first?.start else { return false }
+            return start < previous && previous - start <= 3
         }
         // A first column of serial numbers (1, 2, 3, … one after the other): a line without one continues
         // the row above it, whatever else it holds (an address's second line with a postcode).
@@ -452,14 +591,30 @@ struct LayoutBlockReader {
                 probe += 1
             }
             if anchored {
-                let fitsAbove = above.map { isEmpty($0, in: columns) } ?? false
-                let fitsBelow = below.map { isEmpty($0, in: columns) } ?? false
-                if fitsBelow && (!fitsAbove || index + 1 == below) && !(fitsAbove && index - 1 == above && index + 1 != below) {
-                    owner[index] = below!
-                    continue
+                // A row's columns as filled so far (its amount line and the lines joined to it; a
+                // label of the first column may wrap around its amount line).
+                func fits(_ anchor: Int) -> Bool {
+                    let row = owner[anchor]
+                    return isEmpty(row, in: columns) && columns.allSatisfy { !joinedColumns[row, default: []].contains($0) }
                 }
-                if fitsAbove {
-                    owner[index] = owner[above!]
+                let fitsAbove = above.map(fits) ?? false
+                let fitsBelow = below.map(fits) ?? false
+                var target: Int?
+                if let below, fitsBelow && (!fitsAbove || index + 1 == below) && !(fitsAbove && index - 1 == above && index + 1 != below) {
+                    target = below
+                } else if let above, fitsAbove {
+                    target = owner[above]
+                } else if let above, let below, !columns.contains(0), columns.count * 2 <= columnCount, !isOutdented(index),
+                          columns.allSatisfy({ !isAnchor([body[above].1[$0]]) && !isAnchor([body[below].1[$0]]) }) {
+                    // The rows on both sides hold text there: a cell wrapped over several lines
+                    // and centred on its row's amount line (not in the first column, where a line
+                    // between two rows may be a group's label, nor over amounts, where it is a
+                    // title over the rows below). The line belongs to the nearer amount line.
+                    target = index - above <= below - index ? owner[above] : below
+                }
+                if let target {
+                    owner[index] = target
+                    joinedColumns[target, default: []].formUnion(columns.filter { $0 > 0 })
                     continue
                 }
             }

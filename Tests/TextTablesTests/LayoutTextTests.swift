@@ -64,9 +64,12 @@ final class LayoutTextTests: XCTestCase {
         }
         XCTAssertEqual(total, 224)
         // pdftotext -layout split on two spaces: 147 of 224 (../shared/bench/PDF-PEERS.md).
-        // 158: the six amounts of the form 预算13表 are under other column names in layout text,
-        // which does not read forms as sections.
-        XCTAssertGreaterThanOrEqual(placed, 158, "amounts under the column of the same name as in the tab text")
+        // 196: the six amounts of the form 预算13表 are under other column names in layout text,
+        // which does not read forms as sections; 预算表12's rows are not yet all rebuilt.
+        XCTAssertGreaterThanOrEqual(placed, 196, "amounts under the column of the same name as in the tab text")
+        // 预算表12 has 148 indicator rows; wrapped and merged-down cells still leave some lines
+        // as rows of their own (a ratchet toward 148).
+        XCTAssertLessThanOrEqual(try document.table("预算表12").rows.count, 218)
         XCTAssertEqual(try document.table("预算01表").columns.map(\.name), ["收入/项目", "收入/预算数", "支出/项目", "支出/预算数"])
         XCTAssertEqual(try document.table("预算03表").columns.map(\.name), try tabs.table("预算03表").columns.map(\.name),
                        "the header repeated on the next page is merged")
@@ -74,7 +77,7 @@ final class LayoutTextTests: XCTestCase {
 
     func testNothingIsLostFromLayoutText() throws {
         let text = try fixture("budget-word-layout.txt")
-        let missing = lostScalars(text, try read(text))
+        let missing = lostScalars(text, try read(text), headersSpanLines: true)
         XCTAssertTrue(missing.isEmpty, "lost: \(missing.prefix(20))")
     }
 
