@@ -83,8 +83,16 @@ public enum TextDecoding {
             return (String(decoding: body, as: UTF8.self), .utf8)
         default:
             let converter = try Transcoder(from: encoding)
-            let utf8 = try converter.convert(body, isFinal: true)
-            return (String(decoding: utf8, as: UTF8.self), encoding)
+            do {
+                let utf8 = try converter.convert(body, isFinal: true)
+                return (String(decoding: utf8, as: UTF8.self), encoding)
+            } catch var error as FormatError {
+                // The whole document is at hand: name the line of the bad byte too.
+                if error.line == nil, let offset = converter.failureOffset {
+                    error.line = body.withUnsafeBufferPointer { line(ofOffset: min(offset, body.count), in: $0) }
+                }
+                throw error
+            }
         }
     }
 
@@ -112,6 +120,8 @@ public final class Transcoder {
     private var pending: [UInt8] = []
     /// Bytes consumed so far, for error offsets.
     public private(set) var consumed = 0
+    /// The offset (from the first byte converted) of the byte that made `convert` throw.
+    public private(set) var failureOffset: Int?
 
     public init(from encoding: TextEncoding, to target: TextEncoding = .utf8) throws {
         self.encoding = encoding
@@ -158,6 +168,7 @@ public final class Transcoder {
                 output.append(contentsOf: repeatElement(0, count: output.count))
             case EINVAL:  // an incomplete sequence at the end
                 if isFinal {
+                    failureOffset = consumed + inputOffset
                     throw FormatError(place: "byte \(consumed + inputOffset)", "incomplete \(encoding.rawValue) sequence at the end of the input")
                 }
                 pending = Array(input[inputOffset...])
@@ -165,6 +176,7 @@ public final class Transcoder {
             default:  // EILSEQ
                 let problem = target == .utf8 ? "bytes that are neither UTF-8 nor \(encoding.rawValue)"
                     : "text that \(target.rawValue) cannot encode"
+                failureOffset = consumed + inputOffset
                 throw FormatError(place: "byte \(consumed + inputOffset)", problem)
             }
         }
