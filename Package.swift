@@ -16,10 +16,10 @@ let package = Package(
                        providers: [.apt(["libxml2-dev"])]),
 
         .target(name: "TableModel"),
-        .target(name: "ZipArchive", dependencies: ["CZlib"]),
-        .target(name: "XMLStream", dependencies: ["CLibXML2"]),
+        .target(name: "ZipArchive", dependencies: ["CZlib", "TableModel"]),
+        .target(name: "XMLStream", dependencies: ["CLibXML2", "TableModel"]),
         .target(name: "CSVFormat", dependencies: ["TableModel"]),
-        .target(name: "TextTables", dependencies: ["TableModel"]),
+        .target(name: "TextTables", dependencies: ["TableModel", "XMLStream"]),
         .target(name: "JSONFormat", dependencies: ["TableModel"]),
         .target(name: "MarkdownFormat", dependencies: ["TableModel"]),
         .target(name: "OOXML", dependencies: ["TableModel", "ZipArchive", "XMLStream"]),

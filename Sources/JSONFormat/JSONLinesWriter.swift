@@ -27,7 +27,7 @@ import TableModel
 public final class JSONLinesWriter: TableSink {
     private let writer: ByteWriter
     private let options: JSONWriteOptions
-    private var buffer: OutputBuffer
+    private var buffer: RawByteBuffer
 
     /// `{"table": …, "title": …, "unit": …, "row": ` for the current table.
     private var tablePrefix: [UInt8] = []
@@ -36,15 +36,15 @@ public final class JSONLinesWriter: TableSink {
     private var labelColumnCount = 0
     private var rowNumber = 0
     /// The part of a line that is the same for every fact of a row, from the row number to the labels.
-    private var rowPart: OutputBuffer
+    private var rowPart: RawByteBuffer
 
     private static let blockSize = 1 << 16
 
     public init(output: ByteSink, options: JSONWriteOptions = .init()) {
         self.writer = ByteWriter(output)
         self.options = options
-        buffer = OutputBuffer(capacity: Self.blockSize + 4096)
-        rowPart = OutputBuffer(capacity: 1024)
+        buffer = RawByteBuffer(capacity: Self.blockSize + 4096)
+        rowPart = RawByteBuffer(capacity: 1024)
     }
 
     deinit {
@@ -63,28 +63,28 @@ public final class JSONLinesWriter: TableSink {
     public func beginTable(_ head: TableHead) throws {
         rowNumber = 0
         labelColumnCount = Self.labelColumnCount(head.columns)
-        var prefix = OutputBuffer(capacity: 256)
+        var prefix = RawByteBuffer(capacity: 256)
         defer { prefix.deallocate() }
-        prefix.appendLiteral("{\"table\": ")
+        prefix.append("{\"table\": ")
         prefix.appendString(head.id)
-        prefix.appendLiteral(", \"title\": ")
+        prefix.append(", \"title\": ")
         prefix.appendString(head.title)
-        prefix.appendLiteral(", \"unit\": ")
+        prefix.append(", \"unit\": ")
         prefix.appendString(head.unit)
-        prefix.appendLiteral(", \"row\": ")
+        prefix.append(", \"row\": ")
         tablePrefix = Array(prefix.bytes)
         columnParts = head.columns.map { column in Self.columnPart(column.path) }
     }
 
     private static func columnPart(_ path: [String]) -> [UInt8] {
-        var part = OutputBuffer(capacity: 256)
+        var part = RawByteBuffer(capacity: 256)
         defer { part.deallocate() }
-        part.appendLiteral(", \"column\": [")
+        part.append(", \"column\": [")
         for (level, label) in path.enumerated() {
-            if level > 0 { part.appendLiteral(", ") }
+            if level > 0 { part.append(", ") }
             part.appendString(label)
         }
-        part.appendLiteral("]")
+        part.append("]")
         return Array(part.bytes)
     }
 
@@ -94,22 +94,22 @@ public final class JSONLinesWriter: TableSink {
         defer { rowPart = rowBytes }
         rowBytes.removeAll()
         rowBytes.appendInteger(rowNumber)
-        rowBytes.appendLiteral(", \"line\": ")
+        rowBytes.append(", \"line\": ")
         rowBytes.appendInteger(row.line)
         switch row.kind {
-        case .data: rowBytes.appendLiteral(", \"kind\": \"data\", \"labels\": [")
-        case .subtotal: rowBytes.appendLiteral(", \"kind\": \"subtotal\", \"labels\": [")
-        case .total: rowBytes.appendLiteral(", \"kind\": \"total\", \"labels\": [")
+        case .data: rowBytes.append(", \"kind\": \"data\", \"labels\": [")
+        case .subtotal: rowBytes.append(", \"kind\": \"subtotal\", \"labels\": [")
+        case .total: rowBytes.append(", \"kind\": \"total\", \"labels\": [")
         }
         for index in 0..<labelColumnCount {
-            if index > 0 { rowBytes.appendLiteral(", ") }
+            if index > 0 { rowBytes.append(", ") }
             switch index < row.cells.count ? row.cells[index] : .empty {
             case .empty: rowBytes.appendNull()
             case .text(let text): rowBytes.appendString(text)
             case .number(let value, _): rowBytes.appendNumber(value, asString: true)
             }
         }
-        rowBytes.appendLiteral("]")
+        rowBytes.append("]")
 
         var output = buffer
         defer { buffer = output }
@@ -120,14 +120,14 @@ public final class JSONLinesWriter: TableSink {
                 continue
             case .number(let value, _):
                 appendFactStart(column: index, rowBytes: rowBytes.bytes, to: &output)
-                output.appendLiteral(", \"value\": ")
+                output.append(", \"value\": ")
                 output.appendNumber(value, asString: numbersAsStrings)
-                output.appendLiteral(", \"text\": null}\n")
+                output.append(", \"text\": null}\n")
             case .text(let text):
                 appendFactStart(column: index, rowBytes: rowBytes.bytes, to: &output)
-                output.appendLiteral(", \"value\": null, \"text\": ")
+                output.append(", \"value\": null, \"text\": ")
                 output.appendString(text)
-                output.appendLiteral("}\n")
+                output.append("}\n")
             }
         }
         if output.count >= Self.blockSize { try handOver(&output) }
@@ -135,13 +135,13 @@ public final class JSONLinesWriter: TableSink {
 
     /// The keys up to `column` of a fact of the current row.
     @inline(__always)
-    private func appendFactStart(column index: Int, rowBytes: UnsafeBufferPointer<UInt8>, to output: inout OutputBuffer) {
+    private func appendFactStart(column index: Int, rowBytes: UnsafeBufferPointer<UInt8>, to output: inout RawByteBuffer) {
         output.append(tablePrefix)
         output.append(rowBytes)
         if index < columnParts.count {
             output.append(columnParts[index])
         } else {
-            output.appendLiteral(", \"column\": []")
+            output.append(", \"column\": []")
         }
     }
 
@@ -152,7 +152,7 @@ public final class JSONLinesWriter: TableSink {
         try writer.flush()
     }
 
-    private func handOver(_ output: inout OutputBuffer) throws {
+    private func handOver(_ output: inout RawByteBuffer) throws {
         guard output.count > 0 else { return }
         try writer.append(contentsOf: output.bytes)
         output.removeAll()

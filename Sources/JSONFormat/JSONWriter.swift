@@ -36,7 +36,7 @@ public final class JSONWriter: TableSink {
     private let writer: ByteWriter
     private let options: JSONWriteOptions
     /// Bytes made but not yet handed to the writer (handed over in blocks).
-    private var buffer: OutputBuffer
+    private var buffer: RawByteBuffer
     private var tableCount = 0
     private var rowCount = 0
 
@@ -45,89 +45,89 @@ public final class JSONWriter: TableSink {
     public init(output: ByteSink, options: JSONWriteOptions = .init()) {
         self.writer = ByteWriter(output)
         self.options = options
-        buffer = OutputBuffer(capacity: Self.blockSize + 4096)
+        buffer = RawByteBuffer(capacity: Self.blockSize + 4096)
     }
 
     deinit { buffer.deallocate() }
 
     public func begin(source: SourceInfo) throws {
         tableCount = 0
-        buffer.appendLiteral("{\"tabconv\": 1,\n \"source\": {\"name\": ")
+        buffer.append("{\"tabconv\": 1,\n \"source\": {\"name\": ")
         buffer.appendString(source.name)
-        buffer.appendLiteral(", \"format\": ")
+        buffer.append(", \"format\": ")
         buffer.appendString(source.format)
-        buffer.appendLiteral("},\n \"tables\": [")
+        buffer.append("},\n \"tables\": [")
     }
 
     public func beginTable(_ head: TableHead) throws {
         var output = buffer
         defer { buffer = output }
-        output.appendLiteral(tableCount == 0 ? "\n  {\"id\": " : ",\n  {\"id\": ")
+        output.append(tableCount == 0 ? "\n  {\"id\": " : ",\n  {\"id\": ")
         tableCount += 1
         rowCount = 0
         output.appendString(head.id)
-        output.appendLiteral(", \"title\": ")
+        output.append(", \"title\": ")
         output.appendString(head.title)
-        output.appendLiteral(", \"unit\": ")
+        output.append(", \"unit\": ")
         output.appendString(head.unit)
-        output.appendLiteral(", \"notes\": [")
+        output.append(", \"notes\": [")
         for (index, note) in head.notes.enumerated() {
-            if index > 0 { output.appendLiteral(", ") }
+            if index > 0 { output.append(", ") }
             output.appendString(note)
         }
-        output.appendLiteral("], \"line\": ")
+        output.append("], \"line\": ")
         output.appendInteger(head.line)
 
-        output.appendLiteral(",\n   \"header\": [")
+        output.append(",\n   \"header\": [")
         for (rowIndex, headerRow) in head.header.enumerated() {
-            output.appendLiteral(rowIndex == 0 ? "\n    [" : ",\n    [")
+            output.append(rowIndex == 0 ? "\n    [" : ",\n    [")
             for (index, cell) in headerRow.enumerated() {
-                output.appendLiteral(index == 0 ? "{\"text\": " : ", {\"text\": ")
+                output.append(index == 0 ? "{\"text\": " : ", {\"text\": ")
                 output.appendString(cell.text)
-                output.appendLiteral(", \"col\": ")
+                output.append(", \"col\": ")
                 output.appendInteger(cell.column)
-                output.appendLiteral(", \"colspan\": ")
+                output.append(", \"colspan\": ")
                 output.appendInteger(cell.columnSpan)
-                output.appendLiteral(", \"rowspan\": ")
+                output.append(", \"rowspan\": ")
                 output.appendInteger(cell.rowSpan)
-                output.appendLiteral("}")
+                output.append("}")
             }
-            output.appendLiteral("]")
+            output.append("]")
         }
-        output.appendLiteral("],\n   \"columns\": [")
+        output.append("],\n   \"columns\": [")
         for (index, column) in head.columns.enumerated() {
-            output.appendLiteral(index == 0 ? "\n    {\"name\": " : ",\n    {\"name\": ")
+            output.append(index == 0 ? "\n    {\"name\": " : ",\n    {\"name\": ")
             output.appendString(column.name)
-            output.appendLiteral(", \"path\": [")
+            output.append(", \"path\": [")
             for (level, label) in column.path.enumerated() {
-                if level > 0 { output.appendLiteral(", ") }
+                if level > 0 { output.append(", ") }
                 output.appendString(label)
             }
-            output.appendLiteral("], \"type\": ")
+            output.append("], \"type\": ")
             output.appendString(column.type.rawValue)
-            output.appendLiteral("}")
+            output.append("}")
         }
-        output.appendLiteral("],\n   \"rows\": [")
+        output.append("],\n   \"rows\": [")
         try handOverIfFull(&output)
     }
 
     public func write(_ row: Row) throws {
         var output = buffer
         defer { buffer = output }
-        output.appendLiteral(rowCount == 0 ? "\n    {\"kind\": \"" : ",\n    {\"kind\": \"")
+        output.append(rowCount == 0 ? "\n    {\"kind\": \"" : ",\n    {\"kind\": \"")
         rowCount += 1
         switch row.kind {
-        case .data: output.appendLiteral("data")
-        case .subtotal: output.appendLiteral("subtotal")
-        case .total: output.appendLiteral("total")
+        case .data: output.append("data")
+        case .subtotal: output.append("subtotal")
+        case .total: output.append("total")
         }
-        output.appendLiteral("\", \"line\": ")
+        output.append("\", \"line\": ")
         output.appendInteger(row.line)
-        output.appendLiteral(", \"cells\": [")
+        output.append(", \"cells\": [")
         var hasRawText = false
         let numbersAsStrings = options.numbersAsStrings
         for index in row.cells.indices {
-            if index > 0 { output.appendLiteral(", ") }
+            if index > 0 { output.append(", ") }
             switch row.cells[index] {
             case .empty:
                 output.appendNull()
@@ -138,66 +138,66 @@ public final class JSONWriter: TableSink {
                 if raw != nil { hasRawText = true }
             }
         }
-        output.appendLiteral("]")
+        output.append("]")
         if hasRawText {
-            output.appendLiteral(", \"raw\": [")
+            output.append(", \"raw\": [")
             for index in row.cells.indices {
-                if index > 0 { output.appendLiteral(", ") }
+                if index > 0 { output.append(", ") }
                 if case .number(_, let raw?) = row.cells[index] {
                     output.appendString(raw)
                 } else {
                     output.appendNull()
                 }
             }
-            output.appendLiteral("]")
+            output.append("]")
         }
-        output.appendLiteral("}")
+        output.append("}")
         try handOverIfFull(&output)
     }
 
     public func endTable(repairs: [Repair]) throws {
         var output = buffer
         defer { buffer = output }
-        output.appendLiteral("],\n   \"repairs\": [")
+        output.append("],\n   \"repairs\": [")
         for (index, repair) in repairs.enumerated() {
-            output.appendLiteral(index == 0 ? "\n    {\"line\": " : ",\n    {\"line\": ")
+            output.append(index == 0 ? "\n    {\"line\": " : ",\n    {\"line\": ")
             output.appendInteger(repair.line)
-            output.appendLiteral(", \"action\": ")
+            output.append(", \"action\": ")
             output.appendString(repair.action)
-            output.appendLiteral("}")
+            output.append("}")
         }
-        output.appendLiteral("]}")
+        output.append("]}")
         try handOverIfFull(&output)
     }
 
     public func end(diagnostics: [Diagnostic]) throws {
         var output = buffer
         defer { buffer = output }
-        output.appendLiteral("],\n \"diagnostics\": [")
+        output.append("],\n \"diagnostics\": [")
         for (index, diagnostic) in diagnostics.enumerated() {
-            output.appendLiteral(index == 0 ? "\n  {\"severity\": " : ",\n  {\"severity\": ")
+            output.append(index == 0 ? "\n  {\"severity\": " : ",\n  {\"severity\": ")
             output.appendString(diagnostic.severity.rawValue)
-            output.appendLiteral(", \"line\": ")
+            output.append(", \"line\": ")
             output.appendInteger(diagnostic.line)
             if let place = diagnostic.place {
-                output.appendLiteral(", \"place\": ")
+                output.append(", \"place\": ")
                 output.appendString(place)
             }
-            output.appendLiteral(", \"message\": ")
+            output.append(", \"message\": ")
             output.appendString(diagnostic.message)
-            output.appendLiteral("}")
+            output.append("}")
         }
-        output.appendLiteral("]}\n")
+        output.append("]}\n")
         try handOver(&output)
         try writer.flush()
     }
 
     @inline(__always)
-    private func handOverIfFull(_ output: inout OutputBuffer) throws {
+    private func handOverIfFull(_ output: inout RawByteBuffer) throws {
         if output.count >= Self.blockSize { try handOver(&output) }
     }
 
-    private func handOver(_ output: inout OutputBuffer) throws {
+    private func handOver(_ output: inout RawByteBuffer) throws {
         guard output.count > 0 else { return }
         try writer.append(contentsOf: output.bytes)
         output.removeAll()

@@ -324,14 +324,14 @@ enum XLSXDates {
 /// Decodes the `_xHHHH_` escapes OOXML uses for characters XML cannot carry (`_x000D_` is a
 /// carriage return; `_x005F_` is a literal underscore, so `_x005F_x000D_` reads `_x000D_`).
 enum XLSXEscapes {
-    static func decode(_ bytes: [UInt8]) -> [UInt8] {
-        guard bytes.count >= 7, let first = firstEscape(bytes) else { return bytes }
+    static func decode<Bytes: RandomAccessCollection>(_ bytes: Bytes) -> [UInt8] where Bytes.Element == UInt8, Bytes.Index == Int {
+        guard bytes.count >= 7, let first = firstEscape(bytes) else { return Array(bytes) }
         var result: [UInt8] = []
         result.reserveCapacity(bytes.count)
-        var index = first
-        result.append(contentsOf: bytes[0..<first])
-        while index < bytes.count {
-            if bytes[index] == 0x5F, index + 6 < bytes.count, bytes[index + 1] == 0x78, bytes[index + 6] == 0x5F,
+        var index = bytes.startIndex + first
+        result.append(contentsOf: bytes[bytes.startIndex..<index])
+        while index < bytes.endIndex {
+            if bytes[index] == 0x5F, index + 6 < bytes.endIndex, bytes[index + 1] == 0x78, bytes[index + 6] == 0x5F,
                let scalarValue = hexValue(bytes[(index + 2)..<(index + 6)]) {
                 if let scalar = Unicode.Scalar(scalarValue) {
                     result.append(contentsOf: Array(String(Character(scalar)).utf8))
@@ -345,16 +345,23 @@ enum XLSXEscapes {
         return result
     }
 
-    private static func firstEscape(_ bytes: [UInt8]) -> Int? {
-        var index = 0
-        while index + 6 < bytes.count {
-            if bytes[index] == 0x5F, bytes[index + 1] == 0x78, bytes[index + 6] == 0x5F { return index }
+    /// The decoded text of `bytes` as a String (no copy of the bytes when they hold no escape).
+    static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        guard bytes.count >= 7, firstEscape(bytes) != nil else { return String(decoding: bytes, as: UTF8.self) }
+        return String(decoding: decode(bytes), as: UTF8.self)
+    }
+
+    /// The offset of the first `_x….._` pattern from the start of `bytes`.
+    private static func firstEscape<Bytes: RandomAccessCollection>(_ bytes: Bytes) -> Int? where Bytes.Element == UInt8, Bytes.Index == Int {
+        var index = bytes.startIndex
+        while index + 6 < bytes.endIndex {
+            if bytes[index] == 0x5F, bytes[index + 1] == 0x78, bytes[index + 6] == 0x5F { return index - bytes.startIndex }
             index += 1
         }
         return nil
     }
 
-    private static func hexValue(_ digits: ArraySlice<UInt8>) -> UInt32? {
+    private static func hexValue<Digits: Sequence>(_ digits: Digits) -> UInt32? where Digits.Element == UInt8 {
         var value: UInt32 = 0
         for byte in digits {
             let digit: UInt8

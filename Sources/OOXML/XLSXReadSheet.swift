@@ -1,5 +1,6 @@
 import TableModel
 import XMLStream
+import ZipArchive
 
 /// A rectangle of merged cells, 0-based and inclusive.
 struct XLSXMergedRange: Hashable {
@@ -23,86 +24,166 @@ struct XLSXMergedRange: Hashable {
     func contains(row: Int, column: Int) -> Bool { row >= top && row <= bottom && column >= left && column <= right }
 }
 
-/// The SAX handler for one worksheet part: turns `<row>`/`<c>` events into rows of cells (dense
-/// from column A), queued until the reader takes them, and collects `<mergeCell>` ranges and the
-/// `<dimension>`. Per event it compares local names as bytes and copies text only inside `<v>`
-/// and inline `<t>`.
-final class XLSXSheetHandler: XMLPushParserDelegate {
-    struct BufferedRow {
-        /// 1-based spreadsheet row number.
-        var number: Int
-        /// Cells from column A on.
-        var cells: [Cell]
-    }
+/// How a `<c>` element's `t` attribute types its value.
+enum XLSXCellKind: UInt8 {
+    case number, sharedString, inlineString, formulaString, boolean, error, isoDate
 
-    private enum CellType {
-        case number, sharedString, inlineString, formulaString, boolean, error, isoDate
+    init(_ value: UnsafeBufferPointer<UInt8>) {
+        guard let first = value.first else { self = .number; return }
+        switch (first, value.count) {
+        case (0x73, 1): self = .sharedString  // s
+        case (0x73, 3): self = .formulaString  // str
+        case (0x69, _): self = .inlineString  // inlineStr
+        case (0x62, _): self = .boolean  // b
+        case (0x65, _): self = .error  // e
+        case (0x64, _): self = .isoDate  // d
+        default: self = .number  // n
+        }
     }
+}
 
+/// A cell as the parser met it: its column, type, style and the line it ended on, with its
+/// value's bytes (`<v>` or inline `<t>` text, entities replaced) at `valueStart..<valueEnd` of
+/// its batch's `bytes`. A `Cell` is made from it on the consuming thread.
+struct XLSXRawCell {
+    var valueStart: Int
+    var valueEnd: Int
+    var line: Int
+    var column: Int32
+    /// The `s` attribute, clamped to `Int32.max` (past every style a workbook can have).
+    var style: Int32
+    var kind: XLSXCellKind
+}
+
+/// A `<row>` with at least one valued cell: its 1-based number, and the end of its cells in the
+/// batch's `cells` (they start where the previous row's end).
+struct XLSXRawRow {
+    var number: Int
+    var cellEnd: Int
+}
+
+/// Rows of one worksheet as the parser recorded them, handed from the parsing side to the side
+/// that makes cells. Batches are reused: the consumer gives each back once its rows are made.
+final class XLSXRawBatch {
+    @exclusivity(unchecked) var bytes: [UInt8] = []
+    @exclusivity(unchecked) var cells: [XLSXRawCell] = []
+    @exclusivity(unchecked) var rows: [XLSXRawRow] = []
+    /// The `<dimension>` as known when the batch was sent (it precedes the rows).
+    var dimension: XLSXMergedRange?
+    /// The sheet's last batch: the parse ended, and `merges` lists every merged range.
+    var isLast = false
+    var merges: [XLSXMergedRange] = []
+    /// Why parsing stopped, on a last batch whose rows are dropped.
+    var failure: FormatError?
+
+    func clear() {
+        bytes.removeAll(keepingCapacity: true)
+        cells.removeAll(keepingCapacity: true)
+        rows.removeAll(keepingCapacity: true)
+        dimension = nil
+        isLast = false
+        merges = []
+        failure = nil
+    }
+}
+
+/// The SAX handler for one worksheet part, on the thread that parses: records each valued cell's
+/// column, type, style and value bytes into flat buffers, row by row, and sends them on in
+/// batches; collects `<mergeCell>` ranges and the `<dimension>`. It builds no `Cell` and no
+/// `String` per cell: per event it compares local names as bytes and copies text only inside
+/// `<v>` and inline `<t>`.
+final class XLSXSheetRecorder: XMLPushParserDelegate {
     let sheetName: String
-    private let sharedStrings: XLSXSharedStrings
-    private let displays: [XLSXNumberDisplay]
-    private let uses1904: Bool
-    /// Only merges and the dimension are wanted (a pre-scan): cells are not built.
+    let part: String
+    /// Where batches go; nil when only merges and the dimension are wanted (a pre-scan), and
+    /// cells are not recorded.
+    private let queue: XLSXBatchQueue?
     private let mergesOnly: Bool
+    // A batch is sent at the end of a row once it holds this many rows, cells or value bytes.
+    private let rowsPerBatch = 1_024
+    private let cellsPerBatch = 16_384
+    private let bytesPerBatch = 1 << 18
 
-    // Results.
-    private(set) var rows: [BufferedRow] = []
-    private var rowsTaken = 0
+    // Collected for the last batch.
     private(set) var merges: [XLSXMergedRange] = []
     private(set) var dimension: XLSXMergedRange?
-    /// Leftmost and rightmost columns that hold a value, over every row read so far.
-    private(set) var firstUsedColumn = Int.max
-    private(set) var lastUsedColumn = -1
+
+    // The batch being filled.
+    @exclusivity(unchecked) private var bytes: [UInt8] = []
+    @exclusivity(unchecked) private var cells: [XLSXRawCell] = []
+    @exclusivity(unchecked) private var rows: [XLSXRawRow] = []
 
     // Parse state.
-    private var rowNumber = 0
-    private var inRow = false
-    private var rowCells: [Cell] = []
-    private var rowHasValue = false
-    private var column = -1
-    private var cellType = CellType.number
-    private var cellStyle = 0
-    private var hasValue = false
-    private var capturing = false
-    private var inInlineString = false
-    private var phoneticDepth = 0
-    private var text: [UInt8] = []
-    private var scratch: [UInt8] = []
+    @exclusivity(unchecked) private var rowNumber = 0
+    @exclusivity(unchecked) private var inRow = false
+    @exclusivity(unchecked) private var rowCellStart = 0
+    @exclusivity(unchecked) private var column = -1
+    @exclusivity(unchecked) private var cellKind = XLSXCellKind.number
+    @exclusivity(unchecked) private var cellStyle: Int32 = 0
+    @exclusivity(unchecked) private var valueStart = 0
+    @exclusivity(unchecked) private var hasValue = false
+    @exclusivity(unchecked) private var capturing = false
+    @exclusivity(unchecked) private var inInlineString = false
+    @exclusivity(unchecked) private var phoneticDepth = 0
 
-    init(sheetName: String, sharedStrings: XLSXSharedStrings, displays: [XLSXNumberDisplay], uses1904: Bool,
-         mergesOnly: Bool = false) {
+    init(sheetName: String, part: String, queue: XLSXBatchQueue?) {
         self.sheetName = sheetName
-        self.sharedStrings = sharedStrings
-        self.displays = displays
-        self.uses1904 = uses1904
-        self.mergesOnly = mergesOnly
-        text.reserveCapacity(256)
-        scratch.reserveCapacity(64)
-    }
-
-    /// Rows queued and not yet taken.
-    var queuedRowCount: Int { rows.count - rowsTaken }
-
-    /// The queued rows, oldest first, without taking them.
-    var queuedRows: ArraySlice<BufferedRow> { rows[rowsTaken...] }
-
-    /// Takes the oldest queued row.
-    func takeRow() -> BufferedRow? {
-        guard rowsTaken < rows.count else {
-            if !rows.isEmpty {
-                rows.removeAll(keepingCapacity: true)
-                rowsTaken = 0
-            }
-            return nil
+        self.part = part
+        self.queue = queue
+        mergesOnly = queue == nil
+        if !mergesOnly {
+            bytes.reserveCapacity(bytesPerBatch + (1 << 12))
+            cells.reserveCapacity(cellsPerBatch)
+            rows.reserveCapacity(rowsPerBatch)
         }
-        rowsTaken += 1
-        return rows[rowsTaken - 1]
     }
 
     /// `Sheet1!B7` for the cell being read.
     var currentCellName: String {
         sheetName + "!" + CellReference(row: max(rowNumber - 1, 0), column: max(column, 0)).description
+    }
+
+    /// Sends the rows recorded since the last batch, with the merges when the parse has ended.
+    func finish() {
+        send(isLast: true, failure: nil)
+    }
+
+    /// Ends the sheet with `error` (from parsing or inflating), said as a `FormatError` at the part.
+    func fail(_ error: Error) {
+        send(isLast: true, failure: formatError(error))
+    }
+
+    /// A parsing or inflating error as a `FormatError` naming the part (and the cell near a
+    /// malformation).
+    func formatError(_ error: Error) -> FormatError {
+        switch error {
+        case let error as XMLReadError:
+            let near = error.message.hasPrefix("malformed") ? " (near \(currentCellName))" : ""
+            return FormatError(line: error.line, place: part, error.message + near)
+        case let error as ZipReadError:
+            return FormatError(place: error.entry ?? part, error.message)
+        case let error as FormatError:
+            return error
+        default:
+            return FormatError(place: part, "\(error)")
+        }
+    }
+
+    /// Hands the recorded rows to the queue and starts an empty batch; false when the consumer
+    /// has gone.
+    @discardableResult
+    private func send(isLast: Bool, failure: FormatError?) -> Bool {
+        guard let queue else { return false }
+        let batch = queue.emptyBatch()
+        swap(&batch.bytes, &bytes)
+        swap(&batch.cells, &cells)
+        swap(&batch.rows, &rows)
+        batch.dimension = dimension
+        batch.isLast = isLast
+        if isLast { batch.merges = merges }
+        batch.failure = failure
+        valueStart = 0
+        return queue.put(batch)
     }
 
     func parser(_ parser: XMLPushParser, didStartElement name: XMLName, attributes: XMLAttributes) {
@@ -115,14 +196,14 @@ final class XLSXSheetHandler: XMLPushParserDelegate {
             guard inRow, !mergesOnly else { return }
             capturing = true
             hasValue = true
-            text.removeAll(keepingCapacity: true)
+            dropValue()
         case 0x74 where local[1] == 0:  // t (inside <is>)
             if inInlineString && phoneticDepth == 0 { capturing = true }
         case 0x69 where local[1] == 0x73 && local[2] == 0:  // is
             guard inRow, !mergesOnly else { return }
             inInlineString = true
             hasValue = true
-            text.removeAll(keepingCapacity: true)
+            dropValue()
         case 0x72 where name.hasLocalName("row"):
             startRow(parser, attributes)
         case 0x72 where name.hasLocalName("rPh"):
@@ -150,7 +231,7 @@ final class XLSXSheetHandler: XMLPushParserDelegate {
             inInlineString = false
             capturing = false
         case 0x72 where name.hasLocalName("row"):
-            endRow()
+            endRow(parser)
         case 0x72 where name.hasLocalName("rPh"):
             phoneticDepth -= 1
         default:
@@ -159,7 +240,7 @@ final class XLSXSheetHandler: XMLPushParserDelegate {
     }
 
     func parser(_ parser: XMLPushParser, foundCharacters text: UnsafeBufferPointer<UInt8>) {
-        if capturing { self.text.append(contentsOf: text) }
+        if capturing { bytes.append(contentsOf: text) }
     }
 
     // MARK: Rows and cells
@@ -181,20 +262,24 @@ final class XLSXSheetHandler: XMLPushParserDelegate {
         rowNumber = number
         inRow = true
         column = -1
-        rowHasValue = false
-        if !mergesOnly { rowCells.removeAll(keepingCapacity: true) }
+        rowCellStart = cells.count
+        valueStart = bytes.count
     }
 
-    private func endRow() {
+    private func endRow(_ parser: XMLPushParser) {
         guard inRow else { return }
         inRow = false
-        guard rowHasValue else { return }
-        rows.append(BufferedRow(number: rowNumber, cells: rowCells))
+        guard cells.count > rowCellStart else { return }
+        rows.append(XLSXRawRow(number: rowNumber, cellEnd: cells.count))
+        if rows.count >= rowsPerBatch || cells.count >= cellsPerBatch || bytes.count >= bytesPerBatch,
+           !send(isLast: false, failure: nil) {
+            parser.stop("\(sheetName): reading stopped")
+        }
     }
 
     private func startCell(_ parser: XMLPushParser, _ attributes: XMLAttributes) {
         var newColumn = column + 1
-        cellType = .number
+        cellKind = .number
         cellStyle = 0
         for index in 0..<attributes.count {
             let value = attributes.value(at: index)
@@ -213,11 +298,11 @@ final class XLSXSheetHandler: XMLPushParserDelegate {
                 }
                 if letters > 0 { newColumn = parsed - 1 }
             case 0x74:  // t
-                cellType = XLSXSheetHandler.cellType(value)
+                cellKind = XLSXCellKind(value)
             case 0x73:  // s
                 var style = 0
                 for byte in value where byte >= 0x30 && byte <= 0x39 && style < 1 << 40 { style = style * 10 + Int(byte - 0x30) }
-                cellStyle = style
+                cellStyle = Int32(clamping: style)
             default:
                 break
             }
@@ -230,29 +315,78 @@ final class XLSXSheetHandler: XMLPushParserDelegate {
         column = newColumn
         hasValue = false
         capturing = false
-        text.removeAll(keepingCapacity: true)
-    }
-
-    private static func cellType(_ value: UnsafeBufferPointer<UInt8>) -> CellType {
-        guard let first = value.first else { return .number }
-        switch (first, value.count) {
-        case (0x73, 1): return .sharedString  // s
-        case (0x73, 3): return .formulaString  // str
-        case (0x69, _): return .inlineString  // inlineStr
-        case (0x62, _): return .boolean  // b
-        case (0x65, _): return .error  // e
-        case (0x64, _): return .isoDate  // d
-        default: return .number  // n
-        }
+        valueStart = bytes.count
     }
 
     private func endCell(_ parser: XMLPushParser) {
         capturing = false
-        guard hasValue else { return }
-        let cell: Cell
-        switch cellType {
+        guard hasValue else {
+            dropValue()
+            return
+        }
+        cells.append(XLSXRawCell(valueStart: valueStart, valueEnd: bytes.count, line: parser.line,
+                                 column: Int32(column), style: cellStyle, kind: cellKind))
+        valueStart = bytes.count
+    }
+
+    /// Forgets the text captured for the cell being read.
+    private func dropValue() {
+        if bytes.count > valueStart { bytes.removeSubrange(valueStart...) }
+    }
+}
+
+/// Makes the cells of recorded rows, on the consuming thread: numbers shown as their style says,
+/// shared strings looked up, inline text with its escapes decoded. A cell that cannot be made
+/// (a shared string index out of range) is a `FormatError` naming it.
+struct XLSXCellBuilder {
+    let sheetName: String
+    let part: String
+    private let sharedStrings: XLSXSharedStrings
+    private let displays: [XLSXNumberDisplay]
+    private let uses1904: Bool
+    private var scratch: [UInt8] = []
+
+    init(sheetName: String, part: String, sharedStrings: XLSXSharedStrings, displays: [XLSXNumberDisplay], uses1904: Bool) {
+        self.sheetName = sheetName
+        self.part = part
+        self.sharedStrings = sharedStrings
+        self.displays = displays
+        self.uses1904 = uses1904
+        scratch.reserveCapacity(64)
+    }
+
+    /// The row's cells from column A on; nil when none of them holds a value.
+    /// `firstUsedColumn` and `lastUsedColumn` widen to take in the columns that hold a value.
+    mutating func cells(of batch: XLSXRawBatch, row: Int, firstUsedColumn: inout Int, lastUsedColumn: inout Int) throws -> [Cell]? {
+        let start = row == 0 ? 0 : batch.rows[row - 1].cellEnd
+        let end = batch.rows[row].cellEnd
+        var cells: [Cell] = []
+        var hasValue = false
+        try batch.bytes.withUnsafeBufferPointer { bytes in
+            for index in start..<end {
+                let raw = batch.cells[index]
+                let value = UnsafeBufferPointer(rebasing: bytes[raw.valueStart..<raw.valueEnd])
+                guard let cell = try cell(raw, value, rowNumber: batch.rows[row].number) else { continue }
+                let column = Int(raw.column)
+                if cells.isEmpty { cells.reserveCapacity(max(column + 1, end - start)) }
+                if column == cells.count {
+                    cells.append(cell)
+                } else {
+                    if column > cells.count { cells.append(contentsOf: repeatElement(Cell.empty, count: column - cells.count + 1)) }
+                    cells[column] = cell
+                }
+                hasValue = true
+                if column < firstUsedColumn { firstUsedColumn = column }
+                if column > lastUsedColumn { lastUsedColumn = column }
+            }
+        }
+        return hasValue ? cells : nil
+    }
+
+    private mutating func cell(_ raw: XLSXRawCell, _ text: UnsafeBufferPointer<UInt8>, rowNumber: Int) throws -> Cell? {
+        switch raw.kind {
         case .number:
-            cell = numberCell()
+            return numberCell(text, style: Int(raw.style))
         case .sharedString:
             var index = 0
             var digits = 0
@@ -262,60 +396,52 @@ final class XLSXSheetHandler: XMLPushParserDelegate {
                 digits += 1
             }
             guard digits > 0 else {
-                if text.allSatisfy({ $0 == 0x20 }) { return }  // <v/>: no value
-                parser.stop("\(currentCellName): shared string index '\(String(decoding: text, as: UTF8.self))' is not a number")
-                return
+                if text.allSatisfy({ $0 == 0x20 }) { return nil }  // <v/>: no value
+                throw FormatError(line: raw.line, place: part, "\(cellName(raw, rowNumber)): shared string index '\(String(decoding: text, as: UTF8.self))' is not a number")
             }
             guard index < sharedStrings.count else {
-                parser.stop("\(currentCellName): shared string index \(index) is out of range (the workbook has \(sharedStrings.count))")
-                return
+                throw FormatError(line: raw.line, place: part, "\(cellName(raw, rowNumber)): shared string index \(index) is out of range (the workbook has \(sharedStrings.count))")
             }
             let string = sharedStrings.string(at: index)
-            if string.isEmpty { return }
-            cell = .text(string)
+            return string.isEmpty ? nil : .text(string)
         case .inlineString, .formulaString:
-            if text.isEmpty { return }
-            cell = .text(String(decoding: XLSXEscapes.decode(text), as: UTF8.self))
+            return text.isEmpty ? nil : .text(XLSXEscapes.string(text))
         case .boolean:
-            if text.isEmpty { return }
-            cell = .text(text == [0x30] ? "FALSE" : text == [0x31] ? "TRUE" : String(decoding: text, as: UTF8.self))
+            if text.isEmpty { return nil }
+            if text.count == 1 && text[0] == 0x30 { return .text("FALSE") }
+            if text.count == 1 && text[0] == 0x31 { return .text("TRUE") }
+            return .text(String(decoding: text, as: UTF8.self))
         case .error, .isoDate:
-            if text.isEmpty { return }
-            cell = .text(String(decoding: text, as: UTF8.self))
+            return text.isEmpty ? nil : .text(String(decoding: text, as: UTF8.self))
         }
-        if rowCells.count <= column {
-            rowCells.append(contentsOf: repeatElement(Cell.empty, count: column - rowCells.count + 1))
-        }
-        rowCells[column] = cell
-        rowHasValue = true
-        if column < firstUsedColumn { firstUsedColumn = column }
-        if column > lastUsedColumn { lastUsedColumn = column }
+    }
+
+    private func cellName(_ raw: XLSXRawCell, _ rowNumber: Int) -> String {
+        sheetName + "!" + CellReference(row: max(rowNumber - 1, 0), column: max(Int(raw.column), 0)).description
     }
 
     /// A number cell shown as its style says: fixed scale, percentage, date, or the stored digits.
-    private func numberCell() -> Cell {
-        let display = cellStyle < displays.count ? displays[cellStyle] : .general
-        return text.withUnsafeBufferPointer { bytes -> Cell in
-            if let fast = plainNumber(bytes, display: display) { return fast }
-            let raw = String(decoding: bytes, as: UTF8.self)
-            guard let stored = XLSXStoredNumber(bytes) else { return .text(raw) }
-            let canonical: [UInt8]
-            switch display {
-            case .general: canonical = stored.text(scale: nil)
-            case .fixed(let scale): canonical = stored.text(scale: scale)
-            case .percent(let scale): canonical = stored.text(scale: scale + 2)
-            case .date(let kind):
-                if let iso = XLSXDates.isoText(stored, kind: kind, uses1904: uses1904) { return .text(iso) }
-                canonical = stored.text(scale: nil)
-            }
-            guard let value = canonical.withUnsafeBufferPointer({ ExactDecimal.parse($0, options: .plain) }) else { return .text(raw) }
-            return .number(value)
+    private mutating func numberCell(_ bytes: UnsafeBufferPointer<UInt8>, style: Int) -> Cell {
+        let display = style < displays.count ? displays[style] : .general
+        if let fast = plainNumber(bytes, display: display) { return fast }
+        let raw = String(decoding: bytes, as: UTF8.self)
+        guard let stored = XLSXStoredNumber(bytes) else { return .text(raw) }
+        let canonical: [UInt8]
+        switch display {
+        case .general: canonical = stored.text(scale: nil)
+        case .fixed(let scale): canonical = stored.text(scale: scale)
+        case .percent(let scale): canonical = stored.text(scale: scale + 2)
+        case .date(let kind):
+            if let iso = XLSXDates.isoText(stored, kind: kind, uses1904: uses1904) { return .text(iso) }
+            canonical = stored.text(scale: nil)
         }
+        guard let value = canonical.withUnsafeBufferPointer({ ExactDecimal.parse($0, options: .plain) }) else { return .text(raw) }
+        return .number(value)
     }
 
     /// The common case without allocation beyond the value: `-?digits(.digits)?` with no more
     /// fraction digits than shown, padded with zeros to the format's scale.
-    private func plainNumber(_ bytes: UnsafeBufferPointer<UInt8>, display: XLSXNumberDisplay) -> Cell? {
+    private mutating func plainNumber(_ bytes: UnsafeBufferPointer<UInt8>, display: XLSXNumberDisplay) -> Cell? {
         let wanted: Int
         switch display {
         case .general: wanted = -1

@@ -1,9 +1,12 @@
 // XLSX reading. The package is opened with `ZipReader`; the sheet list comes from
 // `xl/workbook.xml` and its relationships (Transitional and Strict namespaces, relative and
 // absolute targets), never from file names. Shared strings (one byte buffer) and cell styles'
-// number formats are read once. Each worksheet then streams: its part is inflated on a
-// background thread (`ZipReadAhead`) and fed to libxml2's SAX2 push parser, whose callbacks
-// build rows of exact cells; the reader holds only rows not yet handed out.
+// number formats are read once. Each worksheet then streams. A large part takes three threads:
+// one inflates (`ZipReadAhead`), one runs libxml2's SAX2 parser, whose callbacks only record
+// each cell's column, type, style and value bytes into flat batches (`XLSXSheetRecorder`), and
+// the caller's thread makes exact cells from the batches (`XLSXCellBuilder`) and writes them
+// on. A small part is parsed on the caller's thread. The reader holds a few batches and the
+// rows not yet handed out.
 //
 // Merged cells are listed after `<sheetData>`, so a stream sees them last. The reader buffers
 // the first `lookaheadRows` rows: a sheet that ends within them (most sheets) is known whole
@@ -34,18 +37,23 @@ public struct XLSXReadOptions: Sendable {
     public var fillDown: Bool
     /// Rows read ahead before a sheet's head is made (column widths, types, merges).
     public var lookaheadRows: Int
-    /// Inflates sheets on a second thread while the caller's thread parses.
-    public var inflatesInBackground: Bool
+    /// Inflates and parses large sheets on two more threads while the caller's thread makes
+    /// the cells (and whatever it does with the rows).
+    public var readsInBackground: Bool
+    /// Sheets whose part inflates to fewer bytes than this are read on the caller's thread.
+    public var backgroundMinimumSize: Int
     public var zipLimits: ZipReadLimits
     public var xmlLimits: XMLReadLimits
 
     public init(sheet: String? = nil, headerRows: Int? = nil, fillDown: Bool = false, lookaheadRows: Int = 1_000,
-                inflatesInBackground: Bool = true, zipLimits: ZipReadLimits = .init(), xmlLimits: XMLReadLimits = .init()) {
+                readsInBackground: Bool = true, backgroundMinimumSize: Int = 1 << 20,
+                zipLimits: ZipReadLimits = .init(), xmlLimits: XMLReadLimits = .init()) {
         self.sheet = sheet
         self.headerRows = headerRows
         self.fillDown = fillDown
         self.lookaheadRows = lookaheadRows
-        self.inflatesInBackground = inflatesInBackground
+        self.readsInBackground = readsInBackground
+        self.backgroundMinimumSize = backgroundMinimumSize
         self.zipLimits = zipLimits
         self.xmlLimits = xmlLimits
     }
@@ -224,17 +232,15 @@ public final class XLSXReader: TableSource {
     }
 }
 
-/// One worksheet being streamed: its parser, its read-ahead and the rows held back for the head.
+/// One worksheet being streamed: its rows and the rows held back for the head.
 final class XLSXSheetStream {
     private let info: XLSXSheetInfo
     private let part: String
     private let options: XLSXReadOptions
     private let zip: ZipReader
     private let entry: ZipEntry
-    private let handler: XLSXSheetHandler
-    private let parser: XMLPushParser
-    private let chunks: () throws -> UnsafeRawBufferPointer?
-    private var finished = false
+    private let sheet: XLSXSheetRows
+    private var finished: Bool { sheet.finished }
     private(set) var diagnostics: [Diagnostic] = []
 
     // Decided by the head.
@@ -249,7 +255,7 @@ final class XLSXSheetStream {
     // Emission state.
     private var lastRowNumber: Int?
     private var gapRowsLeft = 0
-    private var heldRow: XLSXSheetHandler.BufferedRow?
+    private var heldRow: XLSXSheetRows.BufferedRow?
     private var warnedOverflow = false
 
     init(zip: ZipReader, entry: ZipEntry, info: XLSXSheetInfo, options: XLSXReadOptions,
@@ -259,57 +265,24 @@ final class XLSXSheetStream {
         self.options = options
         self.zip = zip
         self.entry = entry
-        handler = XLSXSheetHandler(sheetName: info.name, sharedStrings: sharedStrings, displays: displays, uses1904: uses1904)
-        parser = XMLPushParser(delegate: handler, limits: options.xmlLimits)
-        let reader: ZipEntryReader
-        do { reader = try zip.openEntry(entry) } catch let error as ZipReadError {
-            throw FormatError(place: error.entry ?? entry.name, error.message)
-        }
-        if options.inflatesInBackground && entry.uncompressedSize > 1 << 20 {
-            let readAhead = ZipReadAhead(reader)
-            chunks = { try readAhead.nextChunk() }
-        } else {
-            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
-            let owner = BufferOwner(buffer)
-            chunks = {
-                let count = try reader.read(into: owner.buffer)
-                return count == 0 ? nil : UnsafeRawBufferPointer(rebasing: owner.buffer[0..<count])
-            }
-        }
-    }
-
-    /// Feeds one chunk to the parser (or ends the document), turning layer errors into
-    /// `FormatError`s at the sheet's part.
-    private func pump() throws {
-        do {
-            if let chunk = try chunks() {
-                try parser.parse(chunk)
-            } else {
-                try parser.finish()
-                finished = true
-            }
-        } catch let error as XMLReadError {
-            let near = error.message.hasPrefix("malformed") ? " (near \(handler.currentCellName))" : ""
-            throw FormatError(line: error.line, place: part, error.message + near)
-        } catch let error as ZipReadError {
-            throw FormatError(place: error.entry ?? part, error.message)
-        }
+        sheet = try XLSXSheetRows(zip: zip, entry: entry, sheetName: info.name, options: options,
+                                  sharedStrings: sharedStrings, displays: displays, uses1904: uses1904)
     }
 
     // MARK: Head
 
     func makeHead() throws -> TableHead {
-        while !finished && handler.queuedRowCount < max(options.lookaheadRows, 1) { try pump() }
+        while !finished && sheet.queuedRowCount < max(options.lookaheadRows, 1) { try sheet.readMore() }
         mergesKnown = finished
-        merges = handler.merges
+        merges = sheet.merges
         if !mergesKnown && options.fillDown {
             merges = try prescanMerges()
             mergesKnown = true
         }
-        let buffered = handler.queuedRows
-        var first = handler.firstUsedColumn
-        var last = handler.lastUsedColumn
-        if !finished, let dimension = handler.dimension {
+        let buffered = sheet.queuedRows
+        var first = sheet.firstUsedColumn
+        var last = sheet.lastUsedColumn
+        if !finished, let dimension = sheet.dimension {
             first = min(first, dimension.left)
             last = max(last, dimension.right)
         }
@@ -332,8 +305,8 @@ final class XLSXSheetStream {
            buffered.count > 1, nonEmptyColumns(top).allSatisfy({ title.contains(row: top.number - 1, column: $0) }) {
             head.title = top.cells[safe: title.left]?.plainText ?? ""
             headerStart = title.bottom + 1
-            while let row = handler.queuedRows.first, row.number - 1 < headerStart { _ = handler.takeRow() }
-            tableTopRow = handler.queuedRows.first.map { $0.number - 1 } ?? headerStart
+            while let row = sheet.queuedRows.first, row.number - 1 < headerStart { _ = sheet.takeRow() }
+            tableTopRow = sheet.queuedRows.first.map { $0.number - 1 } ?? headerStart
             headerStart = tableTopRow
         }
 
@@ -344,7 +317,7 @@ final class XLSXSheetStream {
         return head
     }
 
-    private func nonEmptyColumns(_ row: XLSXSheetHandler.BufferedRow) -> [Int] {
+    private func nonEmptyColumns(_ row: XLSXSheetRows.BufferedRow) -> [Int] {
         row.cells.indices.filter { !row.cells[$0].isEmpty }
     }
 
@@ -352,7 +325,7 @@ final class XLSXSheetStream {
     /// within the band extends it to its bottom, and a merge spanning columns brings the row of
     /// labels under it. Without merges at the top, one row.
     private func headerRowsFromMerges(top: Int) -> Int {
-        guard handler.queuedRowCount > 0 else { return 0 }
+        guard sheet.queuedRowCount > 0 else { return 0 }
         var height = 1
         var changed = true
         while changed {
@@ -366,16 +339,16 @@ final class XLSXSheetStream {
                 }
             }
         }
-        let lastBuffered = (handler.queuedRows.last?.number ?? top + 1) - 1
+        let lastBuffered = (sheet.queuedRows.last?.number ?? top + 1) - 1
         return max(1, min(height, lastBuffered - top + 1))
     }
 
     /// Takes the buffered rows that fall in the header band, as a map from 0-based row to cells.
     private func takeHeaderRows(count: Int, top: Int) -> [Int: [Cell]] {
         var result: [Int: [Cell]] = [:]
-        while let row = handler.queuedRows.first, row.number - 1 < top + count {
+        while let row = sheet.queuedRows.first, row.number - 1 < top + count {
             result[row.number - 1] = row.cells
-            _ = handler.takeRow()
+            _ = sheet.takeRow()
         }
         if count > 0 { lastRowNumber = top + count }
         return result
@@ -419,7 +392,7 @@ final class XLSXSheetStream {
         // Types from the data rows read ahead.
         var sawNumber = Array(repeating: false, count: width)
         var sawOther = Array(repeating: false, count: width)
-        for row in handler.queuedRows {
+        for row in sheet.queuedRows {
             for index in row.cells.indices where index >= firstColumn && index < firstColumn + width {
                 switch row.cells[index] {
                 case .empty: break
@@ -437,8 +410,7 @@ final class XLSXSheetStream {
 
     /// Reads the whole sheet once more for its merged ranges only.
     private func prescanMerges() throws -> [XLSXMergedRange] {
-        let scanner = XLSXSheetHandler(sheetName: info.name, sharedStrings: XLSXSharedStrings(), displays: [],
-                                       uses1904: false, mergesOnly: true)
+        let scanner = XLSXSheetRecorder(sheetName: info.name, part: part, queue: nil)
         let scanParser = XMLPushParser(delegate: scanner, limits: options.xmlLimits)
         do {
             try zip.forEachChunk(of: entry, chunkSize: 1 << 18) { try scanParser.parse($0) }
@@ -458,14 +430,14 @@ final class XLSXSheetStream {
             if gapRowsLeft > 0, let held = heldRow {
                 gapRowsLeft -= 1
                 let number = held.number - gapRowsLeft - 1
-                return makeRow(XLSXSheetHandler.BufferedRow(number: number, cells: []))
+                return makeRow(XLSXSheetRows.BufferedRow(number: number, cells: []))
             }
             if let held = heldRow {
                 heldRow = nil
                 lastRowNumber = held.number
                 return makeRow(held)
             }
-            if let next = handler.takeRow() {
+            if let next = sheet.takeRow() {
                 if let last = lastRowNumber, next.number > last + 1 {
                     gapRowsLeft = next.number - last - 1
                 }
@@ -473,17 +445,17 @@ final class XLSXSheetStream {
                 continue
             }
             if finished {
-                if !mergesKnown && options.headerRows == nil && handler.merges.contains(where: { $0.top <= tableTopRow + headerRowCount && $0.bottom >= tableTopRow }) {
+                if !mergesKnown && options.headerRows == nil && sheet.merges.contains(where: { $0.top <= tableTopRow + headerRowCount && $0.bottom >= tableTopRow }) {
                     diagnostics.append(Diagnostic(.warning, place: part,
                         "\(info.name): merged cells at the top of the sheet were found only after \(options.lookaheadRows) rows had been read; the first row was taken as the header (set the header rows to read them)"))
                 }
                 return nil
             }
-            try pump()
+            try sheet.readMore()
         }
     }
 
-    private func makeRow(_ buffered: XLSXSheetHandler.BufferedRow) -> Row {
+    private func makeRow(_ buffered: XLSXSheetRows.BufferedRow) -> Row {
         var cells: [Cell]
         let source = buffered.cells
         if firstColumn == 0 && source.count == width {
@@ -523,13 +495,6 @@ final class XLSXSheetStream {
             if row == merge.bottom { mergeValues[index] = nil }
         }
     }
-}
-
-/// Frees the synchronous reading buffer with the stream that uses it.
-private final class BufferOwner {
-    let buffer: UnsafeMutableRawBufferPointer
-    init(_ buffer: UnsafeMutableRawBufferPointer) { self.buffer = buffer }
-    deinit { buffer.deallocate() }
 }
 
 extension Array {

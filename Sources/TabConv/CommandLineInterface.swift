@@ -33,10 +33,13 @@ public struct CommandLineInterface {
 
         ARGUMENTS:
           INPUT                   A file, or - for standard input. Formats: text extracted from a PDF
-                                  (.txt), CSV/TSV, XLSX, tabconv JSON.
+                                  (.txt: tab-separated, or space-aligned as pdftotext -layout prints it),
+                                  PDF (through pdftotext from poppler-utils), CSV/TSV, XLSX, tabconv JSON.
 
         COMMANDS:
           list                    Lists the tables: id, title, unit, rows × columns, repairs.
+                                  --layout shows the columns found in space-aligned text or a PDF:
+                                  their start positions and a ruler over the first lines.
           check                   Checks every total the tables state (合计, 小计, Total, a statement's
                                   总计) with exact arithmetic; lists what fails with its line, and what
                                   could not be checked and why. Exit 1 when a total does not add up.
@@ -46,7 +49,7 @@ public struct CommandLineInterface {
         OPTIONS:
           -o, --output PATH       The output file, - for standard output (the default), or a folder
                                   (an existing one, or a path ending in /) for one file per table.
-          --from FORMAT           The input format: text, csv, tsv, xlsx, json (default: from the
+          --from FORMAT           The input format: text, pdf, csv, tsv, xlsx, json (default: from the
                                   extension or the content).
           --to FORMAT             The output format: csv, tsv, json, jsonl, xlsx, md (default: from the
                                   output's extension; Markdown on standard output, CSV in a folder).
@@ -63,6 +66,8 @@ public struct CommandLineInterface {
           --unit UNIT             Convert amounts exactly to UNIT (元, 千元, 万元, 亿元).
           --fill-down             Repeat a block's values (project name, amounts) on each of its rows.
           --parens text           Keep "(4.7)" as text instead of the negative number -4.7.
+          --columns 12,30,44      Space-aligned text and PDFs: the columns start at these character
+                                  positions (see list --layout); for the --table tables, else all.
 
         SPREADSHEET INPUT:
           --sheet NAME|N          Only this sheet.
@@ -128,16 +133,17 @@ public struct CommandLineInterface {
         }
     }
 
+    /// Prints the warnings and errors (notes are kept for JSON and the review), in one write.
     private func printDiagnostics(_ diagnostics: [Diagnostic], file: String) {
-        for diagnostic in diagnostics where diagnostic.severity != .note {
-            printError(diagnostic.rendered(file: file))
-        }
+        let lines = diagnostics.filter { $0.severity != .note }.map { $0.rendered(file: file) }
+        if !lines.isEmpty { printError(lines.joined(separator: "\n")) }
     }
 
     private func convert(_ invocation: Invocation) throws -> Int32 {
-        let progress = showsProgress && !invocation.options.quiet ? ProgressDisplay(printError: printError) : nil
-        let report = try TabConv.convert(input: invocation.input, output: invocation.output,
-                                         options: invocation.options, progress: progress.map { display in { display.update(rows: $0) } })
+        let meter = ByteMeter()
+        let progress = showsProgress && !invocation.options.quiet ? ProgressDisplay(meter: meter) : nil
+        let report = try TabConv.convert(input: invocation.input, output: invocation.output, options: invocation.options,
+                                         meter: meter, progress: progress.map { display in { display.update(rows: $0) } })
         progress?.finish(rows: report.rows)
         printDiagnostics(report.diagnostics, file: invocation.input)
         return 0
@@ -165,6 +171,7 @@ public struct CommandLineInterface {
     }
 
     private func list(_ invocation: Invocation) throws -> Int32 {
+        if invocation.showsLayout { return try listLayout(invocation) }
         let source = try TabConv.openSource(invocation.input, options: invocation.options)
         let counter = TableCounter()
         do {
@@ -179,6 +186,35 @@ public struct CommandLineInterface {
         }
         for line in alignedColumns(lines) { printOutput(line) }
         printDiagnostics(source.diagnostics, file: invocation.input)
+        return 0
+    }
+}
+
+extension CommandLineInterface {
+    /// `list --layout`: each block of space-aligned text with its column starts and a ruler over
+    /// its first lines, so that a user can see what to give `--columns`.
+    func listLayout(_ invocation: Invocation) throws -> Int32 {
+        let format = try TabConv.inputFormat(of: invocation.input, options: invocation.options)
+        let found = Result { try FormatRegistry.layoutBlocks(path: invocation.input, format: format, options: invocation.options) }
+        if case .failure(let error as FormatError) = found { throw error.inFile(invocation.input) }
+        let blocks = try found.get()
+        if blocks.isEmpty { printOutput("no space-aligned blocks: the input is tab-separated or has no aligned lines") }
+        for block in blocks {
+            let source = block.isOverride ? "given by --columns" : "found"
+            printOutput("\(block.tableID ?? "(no caption)")  page \(block.page)  lines \(block.lines.lowerBound)-\(block.lines.upperBound)  "
+                        + "columns \(source): \(block.columnStarts.map(String.init).joined(separator: ","))")
+            let width = max(block.sample.map { $0.unicodeScalars.count }.max() ?? 0, (block.columnStarts.last ?? 0) + 1)
+            var marks = [Character](repeating: " ", count: width)
+            var digits = [Character](repeating: " ", count: width)
+            for (index, start) in block.columnStarts.enumerated() where start < width {
+                marks[start] = "|"
+                for (offset, digit) in String(index + 1).enumerated() where start + offset < width { digits[start + offset] = digit }
+            }
+            printOutput("    " + String(digits))
+            printOutput("    " + String(marks))
+            for line in block.sample.prefix(6) { printOutput("    " + line) }
+            printOutput("")
+        }
         return 0
     }
 }
@@ -236,14 +272,14 @@ public func isWide(_ scalar: Unicode.Scalar) -> Bool {
     }
 }
 
-/// Rows and rows per second on standard error, once a run has lasted a second.
+/// Rows, rows per second and input MB/s on standard error, once a run has lasted a second.
 final class ProgressDisplay {
-    private let printError: (String) -> Void
+    private let meter: ByteMeter
     private let start = Date()
     private var lastShown = Date.distantPast
     private var shown = false
 
-    init(printError: @escaping (String) -> Void) { self.printError = printError }
+    init(meter: ByteMeter) { self.meter = meter }
 
     func update(rows: Int) {
         guard rows % 4096 == 0 else { return }
@@ -251,8 +287,11 @@ final class ProgressDisplay {
         guard now.timeIntervalSince(start) >= 1, now.timeIntervalSince(lastShown) >= 0.5 else { return }
         lastShown = now
         shown = true
-        let rate = Int(Double(rows) / now.timeIntervalSince(start))
-        FileHandle.standardError.write(Data("\r\(rows) rows, \(rate) rows/s ".utf8))
+        let seconds = now.timeIntervalSince(start)
+        var line = "\r\(rows) rows, \(Int(Double(rows) / seconds)) rows/s"
+        let bytes = meter.bytes
+        if bytes > 0 { line += String(format: ", %.1f MB/s", Double(bytes) / 1e6 / seconds) }
+        FileHandle.standardError.write(Data((line + " ").utf8))
     }
 
     func finish(rows: Int) {

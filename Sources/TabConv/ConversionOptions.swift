@@ -25,6 +25,9 @@ public struct ConversionOptions: Sendable {
     public var fillDown = false
     /// Keep `(4.7)` as text rather than a negative number (`--parens text`).
     public var parenthesesAsText = false
+    /// Column starts (character positions) for space-aligned text and PDFs, given by hand
+    /// (`--columns 12,30,44`); applied to the tables of `tables`, or to all.
+    public var columnStarts: [Int]?
 
     // Spreadsheet reader.
     /// The sheet to read, by name or 1-based position (`--sheet`).

@@ -9,7 +9,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import TableModel
+@_exported import TableModel
 
 /// A call that cannot work as given (exit code 2), as opposed to bad input (exit code 1).
 public struct UsageError: Error, CustomStringConvertible, Sendable {
@@ -50,11 +50,12 @@ public enum TabConv {
     }
 
     /// Opens the input at `path` (`-` for standard input) with the reader for its format.
-    public static func openSource(_ path: String, options: ConversionOptions = ConversionOptions()) throws -> TableSource {
+    public static func openSource(_ path: String, options: ConversionOptions = ConversionOptions(),
+                                  meter: ByteMeter? = nil) throws -> TableSource {
         let format = try inputFormat(of: path, options: options)
         guard format.isReadable else { throw UsageError("tabconv cannot read \(format.rawValue) (\(path))") }
         do {
-            return try FormatRegistry.openSource(path: path, format: format, options: options)
+            return try FormatRegistry.openSource(path: path, format: format, options: options, meter: meter)
         } catch let error as FormatError {
             throw error.inFile(path)
         }
@@ -73,9 +74,10 @@ public enum TabConv {
     }
 
     /// Converts `input` to `output` (`nil` or `-` for standard output; a folder, or a path ending
-    /// in `/`, for one file per table). `progress` is called with the rows written so far.
+    /// in `/`, for one file per table). `progress` is called with the rows written so far;
+    /// `meter`, when given, counts the input bytes read.
     public static func convert(input: String, output: String?, options: ConversionOptions = ConversionOptions(),
-                               progress: ((Int) -> Void)? = nil) throws -> ConversionReport {
+                               meter: ByteMeter? = nil, progress: ((Int) -> Void)? = nil) throws -> ConversionReport {
         let destination = output ?? "-"
         let toFolder = destination != "-" && (destination.hasSuffix("/") || isDirectory(destination))
         let outputFormat: Format
@@ -93,7 +95,7 @@ public enum TabConv {
             throw UsageError("refusing to write over the input \(input)")
         }
 
-        let source = try openSource(input, options: options)
+        let source = try openSource(input, options: options, meter: meter)
         var report = ConversionReport()
         let sink: TableSink & OutputCommitting
         if toFolder {
@@ -137,6 +139,7 @@ public enum TabConv {
     }
 
     /// A filter accepting the tables that `selectors` name by id, caption or 1-based position.
+    /// An id also selects the further sections of a form read as several tables (`预算13表-2`).
     static func tableFilter(_ selectors: [String]) -> (TableHead) -> Bool {
         guard !selectors.isEmpty else { return { _ in true } }
         var position = 0
@@ -144,8 +147,16 @@ public enum TabConv {
             position += 1
             return selectors.contains { selector in
                 selector == head.id || selector == head.caption || selector == head.title || selector == String(position)
+                    || isSection(head.id, of: selector)
             }
         }
+    }
+
+    /// True when `id` is `<table>-<number>`, the id the text reader gives a form's later sections.
+    static func isSection(_ id: String, of table: String) -> Bool {
+        guard id.hasPrefix(table + "-") else { return false }
+        let suffix = id.dropFirst(table.count + 1)
+        return !suffix.isEmpty && suffix.allSatisfy(\.isASCII) && suffix.allSatisfy(\.isNumber)
     }
 
     /// The file name for one table in a folder: `<id>-<title>.<ext>`, made safe for file systems.

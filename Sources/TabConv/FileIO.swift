@@ -5,18 +5,42 @@ import Darwin
 #endif
 import TableModel
 
+/// Counts bytes read, safely from any thread (a streaming reader may read on its own thread),
+/// for progress reports.
+public final class ByteMeter: @unchecked Sendable {
+    private var lock = pthread_mutex_t()
+    private var count = 0
+
+    public init() { pthread_mutex_init(&lock, nil) }
+    deinit { pthread_mutex_destroy(&lock) }
+
+    /// Bytes counted so far.
+    public var bytes: Int {
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        return count
+    }
+
+    func add(_ bytes: Int) {
+        pthread_mutex_lock(&lock)
+        count += bytes
+        pthread_mutex_unlock(&lock)
+    }
+}
+
 /// Reads a file (or standard input for `-`) in blocks, counting the bytes for progress reports.
 public final class FileByteSource: ByteSource {
     /// The name as given, for messages.
     public let name: String
     private let descriptor: Int32
     private let ownsDescriptor: Bool
-    /// Bytes read so far.
-    public private(set) var bytesRead = 0
+    /// Counts the bytes read, when given.
+    private let meter: ByteMeter?
 
     /// Opens `path` for reading; `-` is standard input.
-    public init(path: String) throws {
+    public init(path: String, meter: ByteMeter? = nil) throws {
         name = path
+        self.meter = meter
         if path == "-" {
             descriptor = STDIN_FILENO
             ownsDescriptor = false
@@ -43,7 +67,7 @@ public final class FileByteSource: ByteSource {
         while true {
             let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
             if count >= 0 {
-                bytesRead += count
+                meter?.add(count)
                 return count
             }
             if errno == EINTR { continue }

@@ -12,6 +12,8 @@ public enum Format: String, CaseIterable, Sendable {
     case jsonl
     case xlsx
     case markdown = "md"
+    /// A PDF, read through poppler's `pdftotext -layout` as space-aligned text.
+    case pdf
 
     /// The formats accepted after `--from`/`--to`, with their extensions.
     public static func named(_ name: String) -> Format? {
@@ -23,6 +25,7 @@ public enum Format: String, CaseIterable, Sendable {
         case "jsonl", "ndjson", "json-lines", "jsonlines": return .jsonl
         case "xlsx", "xlsm": return .xlsx
         case "md", "markdown": return .markdown
+        case "pdf": return .pdf
         default: return nil
         }
     }
@@ -40,15 +43,16 @@ public enum Format: String, CaseIterable, Sendable {
     public var isReadable: Bool { self != .jsonl && self != .markdown }
 
     /// True when tabconv can write this format.
-    public var isWritable: Bool { self != .text }
+    public var isWritable: Bool { self != .text && self != .pdf }
 
     /// True when one output file holds one table only.
     public var holdsOneTable: Bool { self == .csv || self == .tsv }
 
-    /// Guesses the format of an input from its first bytes: ZIP → XLSX, `{"tabconv"` → JSON,
+    /// Guesses the format of an input from its first bytes: ZIP → XLSX, `%PDF-` → PDF, `{"tabconv"` → JSON,
     /// otherwise text (the text reader finds captions; CSV needs its extension or `--from csv`).
     public static func sniff(_ prefix: [UInt8]) -> Format {
         if prefix.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return .xlsx }
+        if prefix.starts(with: Array("%PDF-".utf8)) { return .pdf }
         var body = prefix[...]
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
         let start = body.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }

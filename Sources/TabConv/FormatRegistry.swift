@@ -10,22 +10,24 @@ enum FormatRegistry {
     /// Inputs read whole (text documents, tabconv JSON) may be at most this large.
     static let wholeDocumentLimit = 512 << 20
 
-    static func openSource(path: String, format: Format, options: ConversionOptions) throws -> TableSource {
+    static func openSource(path: String, format: Format, options: ConversionOptions, meter: ByteMeter? = nil) throws -> TableSource {
         switch format {
         case .text:
-            let bytes = try FileByteSource(path: path).readAll(limit: wholeDocumentLimit)
+            let bytes = try FileByteSource(path: path, meter: meter).readAll(limit: wholeDocumentLimit)
             try rejectBinary(bytes)
-            let textOptions = TextReadOptions(
-                repair: options.repair, rawText: options.rawText, splitCodes: options.splitCodes,
-                targetUnit: options.unit, fillDown: options.fillDown, parenthesesAsText: options.parenthesesAsText)
+            return DocumentSource(try TextTables.read(bytes, name: displayName(path), options: textReadOptions(options)))
+        case .pdf:
+            let bytes = try PDFText.layoutText(path: path, limit: wholeDocumentLimit)
+            var textOptions = textReadOptions(options)
+            textOptions.layout = .spaces
             return DocumentSource(try TextTables.read(bytes, name: displayName(path), options: textOptions))
         case .json:
-            let bytes = try FileByteSource(path: path).readAll(limit: wholeDocumentLimit)
+            let bytes = try FileByteSource(path: path, meter: meter).readAll(limit: wholeDocumentLimit)
             return DocumentSource(try TabconvJSONReader.read(bytes, name: displayName(path)))
         case .csv, .tsv:
             var readOptions = CSVReadOptions()
             readOptions.delimiter = options.delimiter ?? (format == .tsv ? 0x09 : nil)
-            return try CSVReader(source: try FileByteSource(path: path), name: displayName(path), options: readOptions)
+            return try CSVReader(source: try FileByteSource(path: path, meter: meter), name: displayName(path), options: readOptions)
         case .xlsx:
             guard path != "-" else { throw UsageError("XLSX cannot be read from standard input: give a file") }
             var readOptions = XLSXReadOptions()
@@ -38,6 +40,34 @@ enum FormatRegistry {
         }
     }
 
+    /// The text reader's options, from the conversion's.
+    static func textReadOptions(_ options: ConversionOptions) -> TextReadOptions {
+        var textOptions = TextReadOptions(
+            repair: options.repair, rawText: options.rawText, splitCodes: options.splitCodes,
+            targetUnit: options.unit, fillDown: options.fillDown, parenthesesAsText: options.parenthesesAsText)
+        if let starts = options.columnStarts {
+            textOptions.columnOverride = ColumnOverride(starts: starts, tables: options.tables)
+        }
+        return textOptions
+    }
+
+    /// The columns found in a text or PDF input, for `tabconv list --layout`.
+    static func layoutBlocks(path: String, format: Format, options: ConversionOptions) throws -> [LayoutBlock] {
+        var textOptions = textReadOptions(options)
+        let bytes: [UInt8]
+        switch format {
+        case .text:
+            bytes = try FileByteSource(path: path).readAll(limit: wholeDocumentLimit)
+            try rejectBinary(bytes)
+        case .pdf:
+            bytes = try PDFText.layoutText(path: path, limit: wholeDocumentLimit)
+            textOptions.layout = .spaces
+        default:
+            throw UsageError("list --layout shows the columns of text and PDF inputs, not \(format.rawValue)")
+        }
+        return try TextTables.layoutBlocks(bytes, name: displayName(path), options: textOptions)
+    }
+
     static func makeWriter(_ format: Format, output: ByteSink, options: ConversionOptions) throws -> TableSink {
         switch format {
         case .json:
@@ -46,6 +76,10 @@ enum FormatRegistry {
             return JSONLinesWriter(output: output, options: JSONWriteOptions(numbersAsStrings: options.jsonNumbersAsStrings))
         case .markdown:
             return MarkdownWriter(output: output)
+        case .xlsx:
+            var writeOptions = XLSXWriteOptions()
+            writeOptions.numbers = options.xlsxNumbersAlways ? .always : .exact
+            return XLSXWriter(output: output, options: writeOptions)
         case .csv, .tsv:
             let delimiter = options.delimiter ?? (format == .tsv ? 0x09 : 0x2C)
             return CSVWriter(output: output, options: CSVWriteOptions(
@@ -75,3 +109,5 @@ enum FormatRegistry {
         path == "-" ? "stdin" : String(path.split(separator: "/").last ?? Substring(path))
     }
 }
+
+extension XLSXWriter: DiagnosticReporting {}

@@ -1,3 +1,4 @@
+import Foundation
 import TableModel
 
 /// A parsed command line.
@@ -12,6 +13,8 @@ public struct Invocation: Sendable {
     public var options = ConversionOptions()
     /// For `check`: how far a stated total may differ from its sum (`--tolerance`, default 0).
     public var tolerance: ExactDecimal?
+    /// For `list`: show the columns found in space-aligned text (`--layout`).
+    public var showsLayout = false
 
     /// Parses the arguments after the program name. Throws `UsageError` with what to fix.
     public static func parse(_ arguments: [String]) throws -> Invocation {
@@ -57,7 +60,7 @@ public struct Invocation: Sendable {
             case "--from", "--to":
                 let text = try value(for: name, inline: inline)
                 guard let format = Format.named(text) else {
-                    throw UsageError("unknown format '\(text)' for \(name); formats: text, csv, tsv, json, jsonl, xlsx, md")
+                    throw UsageError("unknown format '\(text)' for \(name); formats: text, pdf, csv, tsv, json, jsonl, xlsx, md")
                 }
                 if name == "--from" { invocation.options.from = format } else { invocation.options.to = format }
             case "--table":
@@ -119,6 +122,10 @@ public struct Invocation: Sendable {
                     throw UsageError("--tolerance takes a decimal of at least 0, such as 0.01, not '\(text)'")
                 }
                 invocation.tolerance = tolerance
+            case "--columns":
+                invocation.options.columnStarts = try columnStarts(try value(for: name, inline: inline))
+            case "--layout":
+                invocation.showsLayout = true
             case "-q", "--quiet":
                 invocation.options.quiet = true
             default:
@@ -135,5 +142,18 @@ public struct Invocation: Sendable {
         }
         invocation.input = input
         return invocation
+    }
+
+    /// `12,30,44`: ascending character positions where columns start.
+    static func columnStarts(_ text: String) throws -> [Int] {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        var starts: [Int] = []
+        for part in parts {
+            guard let start = Int(part), start >= 0, start > (starts.last ?? -1) else {
+                throw UsageError("--columns takes ascending character positions such as 12,30,44, not '\(text)'")
+            }
+            starts.append(start)
+        }
+        return starts
     }
 }

@@ -45,15 +45,27 @@ public struct CellTyping: Hashable, Sendable {
 
     /// The cell for one field. `identifier` keeps digits as text (a code column).
     public func cell(_ raw: String, identifier: Bool = false) -> Cell {
+        if raw.isEmpty { return .empty }
+        // A text cell keeps `raw` itself (no copy of its bytes).
         var copy = raw
-        return copy.withUTF8 { cell(utf8: $0, identifier: identifier) } ?? .text(raw)
+        return copy.withUTF8 { numberCell(utf8: $0, identifier: identifier) } ?? .text(raw)
     }
 
     /// The cell for one field given as UTF-8 bytes, the hot path of streaming readers: a
     /// `String` is made only for text and for a number whose raw text differs from its canonical
     /// text. Returns `nil` when the bytes are not valid UTF-8.
     public func cell(utf8 bytes: UnsafeBufferPointer<UInt8>, identifier: Bool = false) -> Cell? {
-        guard let first = bytes.first else { return .empty }
+        if bytes.isEmpty { return .empty }
+        if let number = numberCell(utf8: bytes, identifier: identifier) { return number }
+        // Decoding repairs invalid UTF-8, so the bytes were valid exactly when they come back
+        // (ASCII always is).
+        let text = String(decoding: bytes, as: UTF8.self)
+        return Self.isASCII(bytes) || Self.equal(text, bytes) ? .text(text) : nil
+    }
+
+    /// The number cell for non-empty bytes, or `nil` when they are not a number.
+    private func numberCell(utf8 bytes: UnsafeBufferPointer<UInt8>, identifier: Bool) -> Cell? {
+        guard let first = bytes.first else { return nil }
         // Quick reject: a number starts with a digit, sign, point, parenthesis or U+2212.
         let mayBeNumber = (first >= 0x30 && first <= 0x39) || first == 0x2D || first == 0x2B || first == 0x2E
             || first == 0x28 || first == 0xE2
@@ -66,10 +78,7 @@ public struct CellTyping: Hashable, Sendable {
                 return .number(value, raw: String(decoding: bytes, as: UTF8.self))
             }
         }
-        // Decoding repairs invalid UTF-8, so the bytes were valid exactly when they come back
-        // (ASCII always is).
-        let text = String(decoding: bytes, as: UTF8.self)
-        return Self.isASCII(bytes) || Self.equal(text, bytes) ? .text(text) : nil
+        return nil
     }
 
     /// True when no byte has its high bit set; eight bytes at a time.

@@ -51,71 +51,110 @@ struct Realignment: Hashable {
     var count: Int
 }
 
-/// Cell texts as small integers, so that profiles count values without hashing strings
-/// (Swift hashes a `String` through Unicode normalisation; these keys hash raw UTF-8 bytes).
-struct TextInterner {
-    private struct Key: Hashable {
-        let text: String
-        static func == (left: Key, right: Key) -> Bool { left.text.utf8.elementsEqual(right.text.utf8) }
-        func hash(into hasher: inout Hasher) {
-            var copy = text
-            copy.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+/// Counts by non-negative integer key (open addressing on a multiplicative hash): the profiles
+/// count values per column in their innermost loops, where a `Dictionary` would hash each key
+/// with SipHash.
+struct CountTable {
+    private var keys = [Int](repeating: -1, count: 64)
+    private var counts = [Int](repeating: 0, count: 64)
+    private var used = 0
+
+    /// The count of `key` (0 when never added).
+    subscript(key: Int) -> Int {
+        var slot = slot(of: key)
+        while keys[slot] != -1 {
+            if keys[slot] == key { return counts[slot] }
+            slot = (slot + 1) & (keys.count - 1)
         }
+        return 0
     }
-    private var ids: [Key: Int] = [:]
 
-    private(set) var count = 1
-
-    /// 0 for the empty text; the same id for equal texts, or, with `isUnique`, a new id without
-    /// looking (a text too long to repeat in a closed set).
-    mutating func id(_ text: String, isUnique: Bool = false) -> Int {
-        if text.isEmpty { return 0 }
-        if isUnique {
-            count += 1
-            return count - 1
+    /// Adds one to the count of `key`; returns the new count.
+    @discardableResult
+    mutating func increment(_ key: Int) -> Int {
+        var slot = slot(of: key)
+        while keys[slot] != -1 {
+            if keys[slot] == key {
+                counts[slot] += 1
+                return counts[slot]
+            }
+            slot = (slot + 1) & (keys.count - 1)
         }
-        if let id = ids[Key(text: text)] { return id }
-        ids[Key(text: text)] = count
-        count += 1
-        return count - 1
+        keys[slot] = key
+        counts[slot] = 1
+        used += 1
+        if used * 2 > keys.count { grow() }
+        return 1
+    }
+
+    private func slot(of key: Int) -> Int {
+        Int(truncatingIfNeeded: (UInt64(truncatingIfNeeded: key) &* 0x9E37_79B9_7F4A_7C15) >> 20) & (keys.count - 1)
+    }
+
+    private mutating func grow() {
+        let (oldKeys, oldCounts) = (keys, counts)
+        keys = [Int](repeating: -1, count: oldKeys.count * 2)
+        counts = [Int](repeating: 0, count: oldKeys.count * 2)
+        for (key, count) in zip(oldKeys, oldCounts) where key != -1 {
+            var slot = slot(of: key)
+            while keys[slot] != -1 { slot = (slot + 1) & (keys.count - 1) }
+            keys[slot] = key
+            counts[slot] = count
+        }
     }
 }
 
-/// The statistics of one column.
-struct ColumnProfile {
-    private var rows = 0
-    private var shapeCounts = [Int](repeating: 0, count: CellShape.allCases.count)
-    private var valueCounts: [Int: Int] = [:]
-    private var setMemberCount = 0
-    /// The scores of each shape, and the same with one cell of that shape left out (a row is
-    /// judged by the other rows).
-    private var shapeScores = [Double](repeating: 0, count: CellShape.allCases.count)
-    private var shapeScoresLeavingOneOut = [Double](repeating: 0, count: CellShape.allCases.count)
-    private var isClosed = false
-    private var novelValueScore = 0.0
+/// The statistics of a table's columns, learnt from its eligible rows as placed: the shapes in
+/// each column and where each repeated short value (`定性`, `社会效益指标`, `%`) stands.
+struct ColumnProfiles {
+    private static let shapeCount = CellShape.allCases.count
+    let columnCount: Int
+    /// By `column * shapeCount + shape`: the score of each shape, and the same with one cell of
+    /// that shape left out (a row is judged by the other rows).
+    private var shapeScores: [Double]
+    private var shapeScoresLeavingOneOut: [Double]
+    /// By column: whether its short values form a closed set, and the score of a value new to it.
+    private var isClosed: [Bool]
+    private var novelValueScore: [Double]
+    /// Set members counted by `value * columnCount + column`, and by value in all columns.
+    private var valueCounts = CountTable()
+    private var valueTotals = CountTable()
 
-    mutating func add(_ value: Int, _ shape: CellShape) {
-        rows += 1
-        shapeCounts[shape.rawValue] += 1
-        if shape.isSetMember {
-            valueCounts[value, default: 0] += 1
-            setMemberCount += 1
+    init(_ placed: [AlignmentRepairer.ShapedRow], eligible: [Bool], columnCount: Int) {
+        self.columnCount = columnCount
+        let shapeCount = Self.shapeCount
+        var shapeCounts = [Int](repeating: 0, count: columnCount * shapeCount)
+        var setMembers = [Int](repeating: 0, count: columnCount)
+        var distinct = [Int](repeating: 0, count: columnCount)
+        for index in placed.indices where eligible[index] {
+            let row = placed[index]
+            for column in 0..<columnCount {
+                let shape = row.shapes[column]
+                shapeCounts[column * shapeCount + shape.rawValue] += 1
+                guard shape.isSetMember else { continue }
+                setMembers[column] += 1
+                if valueCounts.increment(row.values[column] * columnCount + column) == 1 { distinct[column] += 1 }
+                valueTotals.increment(row.values[column])
+            }
+        }
+        shapeScores = []
+        shapeScoresLeavingOneOut = [Double](repeating: 0, count: columnCount * shapeCount)
+        isClosed = []
+        novelValueScore = []
+        for column in 0..<columnCount {
+            let counts = Array(shapeCounts[(column * shapeCount)..<((column + 1) * shapeCount)])
+            shapeScores += Self.scores(counts)
+            for shape in counts.indices where counts[shape] > 0 {
+                var leavingOne = counts
+                leavingOne[shape] -= 1
+                shapeScoresLeavingOneOut[column * shapeCount + shape] = Self.scores(leavingOne)[shape]
+            }
+            isClosed.append(setMembers[column] >= 6 && distinct[column] * 3 <= setMembers[column])
+            novelValueScore.append(log(Double(distinct[column] + 1) / Double(setMembers[column] + distinct[column] + 1)))
         }
     }
 
-    mutating func finish() {
-        shapeScores = scores(shapeCounts)
-        for shape in shapeCounts.indices where shapeCounts[shape] > 0 {
-            var counts = shapeCounts
-            counts[shape] -= 1
-            shapeScoresLeavingOneOut[shape] = scores(counts)[shape]
-        }
-        let distinct = valueCounts.count
-        isClosed = setMemberCount >= 6 && distinct * 3 <= setMemberCount
-        novelValueScore = log(Double(distinct + 1) / Double(setMemberCount + distinct + 1))
-    }
-
-    private func scores(_ counts: [Int]) -> [Double] {
+    private static func scores(_ counts: [Int]) -> [Double] {
         let rows = Double(counts.reduce(0, +))
         let empty = Double(counts[0])
         let emptyShare = (empty + 0.5) / (rows + 1)
@@ -126,16 +165,26 @@ struct ColumnProfile {
         return scores
     }
 
-    /// The log-likelihood of a cell in this column, judged without `own`, the cell this row
-    /// put into the profile.
-    func score(_ value: Int, _ shape: CellShape, own: (value: Int, shape: CellShape)) -> Double {
+    /// The log-likelihood of a cell in `column`, judged without `own`, the cell this row put
+    /// into the profile there.
+    func score(_ value: Int, _ shape: CellShape, in column: Int, own: (value: Int, shape: CellShape)) -> Double {
         let isOwn = own.shape == shape
-        var score = isOwn ? shapeScoresLeavingOneOut[shape.rawValue] : shapeScores[shape.rawValue]
-        if isClosed && shape.isSetMember {
-            let count = (valueCounts[value] ?? 0) - (isOwn && own.value == value ? 1 : 0)
-            if count <= 0 { score += novelValueScore }
+        let index = column * Self.shapeCount + shape.rawValue
+        var score = isOwn ? shapeScoresLeavingOneOut[index] : shapeScores[index]
+        if isClosed[column] && shape.isSetMember {
+            let count = valueCounts[value * columnCount + column] - (isOwn && own.value == value ? 1 : 0)
+            if count <= 0 { score += novelValueScore[column] }
         }
         return score
+    }
+
+    /// log P(column | value) from the other rows, when the value is seen at least three times
+    /// elsewhere; 0 otherwise.
+    func affinity(_ value: Int, in column: Int, ownColumn: Int?) -> Double {
+        let elsewhere = valueTotals[value] - (ownColumn == nil ? 0 : 1)
+        guard elsewhere >= 3 else { return 0 }
+        let here = valueCounts[value * columnCount + column] - (ownColumn == column ? 1 : 0)
+        return log((Double(here) + 0.5) / (Double(elsewhere) + 0.5 * Double(columnCount)))
     }
 }
 
@@ -154,7 +203,7 @@ struct AlignmentRepairer {
     var maximumColumns = 200
 
     /// A row as the profiles see it.
-    private struct ShapedRow {
+    struct ShapedRow {
         var values: [Int]
         var shapes: [CellShape]
 
@@ -172,7 +221,11 @@ struct AlignmentRepairer {
     /// The realignments that make rows fit the column profiles, by row index.
     func realignments() -> [Int: Realignment] {
         guard columnCount >= 2, columnCount <= maximumColumns, eligible.filter({ $0 }).count >= minimumRows else { return [:] }
-        var interner = TextInterner()
+        // Texts numbered per table, the empty text first (0, as the cells a realignment inserts);
+        // each distinct text's shape is found once.
+        var numbering = TextNumbering()
+        numbering.number(of: "")
+        var shapes: [CellShape] = [.empty]
         var shaped: [ShapedRow] = []
         shaped.reserveCapacity(rows.count)
         for (index, cells) in rows.enumerated() {
@@ -180,9 +233,12 @@ struct AlignmentRepairer {
                 shaped.append(ShapedRow(values: [], shapes: []))
                 continue
             }
-            let shapes = cells.map(CellShape.init)
-            shaped.append(ShapedRow(values: zip(cells, shapes).map { interner.id($0, isUnique: !$1.isSetMember) },
-                                    shapes: shapes))
+            let values = cells.map { cell -> Int in
+                let (number, isNew) = numbering.number(of: cell)
+                if isNew { shapes.append(CellShape(cell)) }
+                return number
+            }
+            shaped.append(ShapedRow(values: values, shapes: values.map { shapes[$0] }))
         }
         // Only rows with trailing empty cells can have lost cells.
         let candidates = rows.indices.filter { eligible[$0] && shaped[$0].shapes.last == .empty }
@@ -190,11 +246,10 @@ struct AlignmentRepairer {
         var current: [Int: Realignment] = [:]
         for _ in 0..<4 {
             let placed = rows.indices.map { eligible[$0] ? shaped[$0].applying(current[$0]) : shaped[$0] }
-            let profiles = learnProfiles(placed)
-            let affinities = Affinities(placed, eligible: eligible, columnCount: columnCount)
+            let profiles = ColumnProfiles(placed, eligible: eligible, columnCount: columnCount)
             var next: [Int: Realignment] = [:]
             for index in candidates {
-                if let realignment = bestRealignment(shaped[index], own: placed[index], profiles, affinities) {
+                if let realignment = bestRealignment(shaped[index], own: placed[index], profiles) {
                     next[index] = realignment
                 }
             }
@@ -212,57 +267,19 @@ struct AlignmentRepairer {
         return moved
     }
 
-    private func learnProfiles(_ placed: [ShapedRow]) -> [ColumnProfile] {
-        var profiles = [ColumnProfile](repeating: ColumnProfile(), count: columnCount)
-        for index in placed.indices where eligible[index] {
-            for column in 0..<columnCount { profiles[column].add(placed[index].values[column], placed[index].shapes[column]) }
-        }
-        for column in profiles.indices { profiles[column].finish() }
-        return profiles
-    }
-
-    /// Where each repeated short value (`定性`, `社会效益指标`, `%`) stands: its count by column.
-    private struct Affinities {
-        let columnCount: Int
-        /// Keyed by `value * columnCount + column`.
-        var counts: [Int: Int] = [:]
-        var totals: [Int: Int] = [:]
-
-        init(_ placed: [ShapedRow], eligible: [Bool], columnCount: Int) {
-            self.columnCount = columnCount
-            for index in placed.indices where eligible[index] {
-                let row = placed[index]
-                for column in 0..<columnCount where row.shapes[column].isSetMember {
-                    counts[row.values[column] * columnCount + column, default: 0] += 1
-                    totals[row.values[column], default: 0] += 1
-                }
-            }
-        }
-
-        /// log P(column | value) from the other rows, when the value is seen at least three times
-        /// elsewhere; 0 otherwise.
-        func score(_ value: Int, in column: Int, ownColumn: Int?) -> Double {
-            let elsewhere = (totals[value] ?? 0) - (ownColumn == nil ? 0 : 1)
-            guard elsewhere >= 3 else { return 0 }
-            let here = (counts[value * columnCount + column] ?? 0) - (ownColumn == column ? 1 : 0)
-            return log((Double(here) + 0.5) / (Double(elsewhere) + 0.5 * Double(columnCount)))
-        }
-    }
-
     /// The placement that fits best, when it beats the row as read by the margin, both in all
     /// and in its filled cells alone: a row whose values all sit in columns of their shape is
     /// not moved just because an empty cell of it is rare where it is.
-    private func bestRealignment(_ row: ShapedRow, own: ShapedRow, _ profiles: [ColumnProfile],
-                                 _ affinities: Affinities) -> Realignment? {
+    private func bestRealignment(_ row: ShapedRow, own: ShapedRow, _ profiles: ColumnProfiles) -> Realignment? {
         let count = columnCount
         var trailingEmpty = 0
         while trailingEmpty < count && row.shapes[count - 1 - trailingEmpty] == .empty { trailingEmpty += 1 }
         guard trailingEmpty > 0 && trailingEmpty < count else { return nil }
         func score(_ column: Int, _ source: Int) -> Double {
             let value = row.values[source]
-            var score = profiles[column].score(value, row.shapes[source], own: (own.values[column], own.shapes[column]))
+            var score = profiles.score(value, row.shapes[source], in: column, own: (own.values[column], own.shapes[column]))
             if row.shapes[source].isSetMember {
-                score += affinities.score(value, in: column, ownColumn: own.values.firstIndex(of: value))
+                score += profiles.affinity(value, in: column, ownColumn: own.values.firstIndex(of: value))
             }
             return score
         }
@@ -275,7 +292,7 @@ struct AlignmentRepairer {
             asRead[column + 1] = asRead[column] + cellScore
             filledAsRead[column + 1] = filledAsRead[column] + (row.shapes[column] == .empty ? 0 : cellScore)
             empties[column + 1] = empties[column]
-                + profiles[column].score(0, .empty, own: (own.values[column], own.shapes[column]))
+                + profiles.score(0, .empty, in: column, own: (own.values[column], own.shapes[column]))
         }
         var best: Realignment?
         var bestScore = asRead[count] + margin

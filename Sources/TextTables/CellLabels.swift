@@ -18,13 +18,20 @@ enum CellLabels {
                 return .total
             }
         }
-        // Chinese labels are short and end with the total word (before an optional colon).
+        // Chinese labels are short and end with the total word (before optional colons), spaces
+        // ignored: read from the end, without making the compact text.
         guard label.utf8.count <= 64 else { return nil }
-        var compact = TextCleanup.compact(label)
-        while hasSuffix(compact, ":") || hasSuffix(compact, "：") { compact.removeLast() }
-        let length = compact.unicodeScalars.count
-        if hasSuffix(compact, "小计") && length <= 10 { return .subtotal }
-        for suffix in ["合计", "总计", "共计"] where hasSuffix(compact, suffix) && length <= 12 { return .total }
+        var length = 0
+        var last: Unicode.Scalar = " "
+        var beforeLast: Unicode.Scalar = " "
+        for scalar in label.unicodeScalars.reversed() where !TextCleanup.isSpace(scalar) {
+            if length == 0 && (scalar == ":" || scalar == "：") { continue }
+            length += 1
+            if length == 1 { last = scalar } else if length == 2 { beforeLast = scalar }
+        }
+        guard last == "计" else { return nil }
+        if beforeLast == "小" && length <= 10 { return .subtotal }
+        if (beforeLast == "合" || beforeLast == "总" || beforeLast == "共") && length <= 12 { return .total }
         return nil
     }
 

@@ -18,19 +18,33 @@ struct Caption: Hashable {
 enum CaptionParsing {
     /// The caption in `text` (trimmed, not yet cleaned), or `nil`.
     static func caption(_ text: String) -> Caption? {
+        // Every label below starts with `Table` or holds 表: most lines are turned away on bytes.
+        guard text.utf8.first == 0x54 || text.utf8.first == 0x74 || holdsBiao(text) else { return nil }
         let scalars = Array(text.unicodeScalars)
-        guard scalars.count <= 100, !scalars.contains("。") else { return nil }
+        guard scalars.count <= 300, !scalars.contains("。") else { return nil }
         guard let idEnd = englishLabelEnd(scalars) ?? chineseLabelEnd(scalars) else { return nil }
+        // A long title is a caption only when its label is set off by a stop or colon (`Table 3. …`).
+        if scalars.count > 100 && !(idEnd < scalars.count && ".:：".unicodeScalars.contains(scalars[idEnd])) { return nil }
         var titleStart = idEnd
         while titleStart < scalars.count && (TextCleanup.isSpace(scalars[titleStart])
                                               || ":：、.-—–".unicodeScalars.contains(scalars[titleStart])) {
             titleStart += 1
         }
+        // The id without the spaces a layout extraction puts between scripts (`预算 01 表`).
         var id = String.UnicodeScalarView()
-        id.append(contentsOf: scalars[..<idEnd])
+        id.append(contentsOf: scalars[..<idEnd].filter { !TextCleanup.isSpace($0) || !isIdeographicLabel(scalars[..<idEnd]) })
         var title = String.UnicodeScalarView()
         title.append(contentsOf: scalars[titleStart...])
         return Caption(id: String(id), title: String(title))
+    }
+
+    /// Whether `text` holds 表 (U+8868: E8 A1 A8 in UTF-8).
+    private static func holdsBiao(_ text: String) -> Bool {
+        var utf8 = text.utf8.makeIterator()
+        while let byte = utf8.next() {
+            if byte == 0xE8, utf8.next() == 0xA1, utf8.next() == 0xA8 { return true }
+        }
+        return false
     }
 
     /// `Table 2`, `TABLE 3.1`, `Table 4A`: the end of the label.
@@ -58,7 +72,13 @@ enum CaptionParsing {
         return index
     }
 
-    /// `预算01表`, `预算表12`, `表3`, `附表1-2`, `表一`: the end of the label.
+    /// Whether a label is a Chinese one (`预算 01 表`), whose spaces are layout, not text.
+    private static func isIdeographicLabel(_ scalars: ArraySlice<Unicode.Scalar>) -> Bool {
+        scalars.contains(where: isIdeograph)
+    }
+
+    /// `预算01表`, `预算表12`, `表3`, `附表1-2`, `表一`, and the same with single spaces between the
+    /// ideographs and the number as layout text prints them (`预算 01 表`): the end of the label.
     private static func chineseLabelEnd(_ scalars: [Unicode.Scalar]) -> Int? {
         var index = 0
         // A short prefix of ideographs (`预算`, `附`), not numerals and not 表.
@@ -67,8 +87,12 @@ enum CaptionParsing {
             index += 1
         }
         guard index < scalars.count else { return nil }
+        if index > 0 && scalars[index] == " " && index + 1 < scalars.count && isDigit(scalars[index + 1]) { index += 1 }
         if isNumeral(scalars[index]) {
             while index < scalars.count && isNumeral(scalars[index]) { index += 1 }
+            if index + 1 < scalars.count && scalars[index] == " " && scalars[index + 1] == "表" && isDigit(scalars[index - 1]) {
+                index += 1
+            }
             guard index < scalars.count, scalars[index] == "表" else { return nil }
             return index + 1
         }
@@ -179,6 +203,11 @@ struct Segmentation {
                     continue
                 }
                 inTableLines = true
+            }
+            // Layout text: a block with other columns and no caption of its own is another table.
+            if line.startsBlock, regions[open].caption == nil, let previous = regions[open].lines.last(where: { $0.isTabbed }), previous.raw.count != line.raw.count {
+                regions.append(TableRegion(lines: [line]))
+                continue
             }
             regions[open].lines.append(line)
         }

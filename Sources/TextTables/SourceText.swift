@@ -1,32 +1,34 @@
 // Lines and cells: the input as decoded text, cut into lines and each line into cells.
 
-/// Cuts a document into the cells of its lines.
-///
-/// A splitter sees all lines at once: tab-separated text (what a PDF viewer copies) splits each
-/// line at its tabs, but space-aligned layout text (`pdftotext -layout`) finds its columns from
-/// the gaps that line up across a block of lines, so it needs the neighbours of a line.
-protocol CellSplitter {
-    /// The cells of each line of `text`, as extracted (untrimmed); `lines` are byte ranges.
-    func cells(of text: [UInt8], lines: [Range<Int>]) -> [[String]]
-}
-
-/// Splits every line at its tabs: `a\t\tb` is three cells, the middle one empty.
-struct TabSplitter: CellSplitter {
-    func cells(of text: [UInt8], lines: [Range<Int>]) -> [[String]] {
+/// Splits every line at its tabs: `a\t\tb` is three cells, the middle one empty. (Space-aligned
+/// layout text needs the neighbours of a line to find its columns: `LayoutSplitter`.)
+struct TabSplitter {
+    /// The lines of `text` (`lines` are byte ranges), their cells as extracted and cleaned;
+    /// equal cells share their texts (`CellTexts`).
+    func lines(of text: [UInt8], lines: [Range<Int>]) -> [TextLine] {
         text.withUnsafeBufferPointer { bytes in
-            lines.map { range -> [String] in
-                var cells: [String] = []
+            var texts = CellTexts()
+            var raw: [String] = []
+            var clean: [String] = []
+            return lines.enumerated().map { number, range -> TextLine in
+                raw.removeAll(keepingCapacity: true)
+                clean.removeAll(keepingCapacity: true)
+                var cleaned = false
                 var start = range.lowerBound
-                var index = range.lowerBound
-                while index < range.upperBound {
-                    if bytes[index] == 0x09 {
-                        cells.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
-                        start = index + 1
-                    }
-                    index += 1
+                for index in range where bytes[index] == 0x09 {
+                    let cell = texts.texts(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+                    raw.append(cell.raw)
+                    clean.append(cell.clean)
+                    cleaned = cleaned || cell.clean.utf8.count != cell.raw.utf8.count
+                    start = index + 1
                 }
-                cells.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<range.upperBound]), as: UTF8.self))
-                return cells
+                let cell = texts.texts(UnsafeBufferPointer(rebasing: bytes[start..<range.upperBound]))
+                raw.append(cell.raw)
+                clean.append(cell.clean)
+                cleaned = cleaned || cell.clean.utf8.count != cell.raw.utf8.count
+                // A line without spaces to clean keeps one array for both.
+                let rawCells = Array(raw)
+                return TextLine(number: number + 1, raw: rawCells, clean: cleaned ? Array(clean) : rawCells)
             }
         }
     }
@@ -62,6 +64,8 @@ struct TextLine {
     let raw: [String]
     /// Trimmed and cleaned of wrap and letter-spacing artefacts (what analysis reads).
     let clean: [String]
+    /// Layout text: the first row of a block of aligned lines (its columns were found anew).
+    var startsBlock = false
 
     /// Whether the extractor put the line's text into more than one cell.
     var isTabbed: Bool { raw.count > 1 }

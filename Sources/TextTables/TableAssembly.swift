@@ -160,7 +160,7 @@ struct TableAssembler {
 
     /// A row's labels without positions or spaces: equal for a header row and its repetition,
     /// even when the repetition lost its leading empty cells.
-    private func labelKey(_ cells: [String]) -> String {
+    func labelKey(_ cells: [String]) -> String {
         cells.filter { !$0.isEmpty }.map(TextCleanup.compact).joined(separator: "\u{1F}")
     }
 
@@ -169,15 +169,17 @@ struct TableAssembler {
     /// next page). Each dropped line gets a note.
     private func removeRepeatedHeaders(_ rows: [RegionRow], header: [RegionRow], table: String,
                                        diagnostics: inout [Diagnostic]) -> [RegionRow] {
-        let headerKeys = Set(header.map { labelKey($0.clean) })
-        var labelRows: [String: Int] = [:]
+        // Keys compared by their bytes (a `Set<String>` hashes through Unicode normalisation).
+        var keys = TextNumbering()
+        let headerKeys = Set(header.map { keys.number(of: labelKey($0.clean)).number })
+        var labelRows: [Int: Int] = [:]
         var kept: [RegionRow] = []
         var breakPending = false
         for var row in rows {
             row.afterBreak = row.afterBreak || breakPending
             breakPending = false
             guard isHeaderRow(row.clean) else { kept.append(row); continue }
-            let key = labelKey(row.clean)
+            let key = keys.number(of: labelKey(row.clean)).number
             let filled = row.clean.filter { !$0.isEmpty }.count
             if headerKeys.contains(key) {
                 diagnostics.append(Diagnostic(.note, line: row.line, "\(table): repeated header row merged into the table's header"))
@@ -199,7 +201,9 @@ struct TableAssembler {
     /// Columns from the header labels: the path of labels above each column.
     private func columns(labels: [[HeaderLabel]], headerRows: [RegionRow], columnCount: Int) -> [Column] {
         var columns: [Column] = []
-        var seen: [String: Int] = [:]
+        // Names numbered by their bytes (a `[String: Int]` hashes through Unicode normalisation).
+        var names = TextNumbering()
+        var seen: [Int] = []
         for column in 0..<columnCount {
             var path: [String] = []
             for row in labels {
@@ -209,8 +213,10 @@ struct TableAssembler {
             }
             var entry = Column(path: path)
             if path.isEmpty { entry.name = "Column \(column + 1)" }
-            let occurrences = seen[entry.name, default: 0] + 1
-            seen[entry.name] = occurrences
+            let (name, isNew) = names.number(of: entry.name)
+            if isNew { seen.append(0) }
+            seen[name] += 1
+            let occurrences = seen[name]
             if occurrences > 1 { entry.name += " (\(occurrences))" }
             columns.append(entry)
         }

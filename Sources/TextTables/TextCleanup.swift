@@ -48,19 +48,27 @@ enum TextCleanup {
 
     /// Whether `text` holds a space of `isSpace`, found on its UTF-8 bytes.
     static func containsSpace(_ text: String) -> Bool {
-        var utf8 = text.utf8.makeIterator()
-        while let byte = utf8.next() {
-            switch byte {
+        text.utf8.withContiguousStorageIfAvailable(containsSpace) ?? Array(text.utf8).withUnsafeBufferPointer(containsSpace)
+    }
+
+    /// Whether the UTF-8 `bytes` hold a space of `isSpace`.
+    static func containsSpace(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            switch bytes[index] {
             case 0x09...0x0D, 0x20: return true
-            case 0xC2: if utf8.next() == 0xA0 { return true }  // U+00A0
+            case 0xC2:  // U+00A0
+                if index + 1 < count && bytes[index + 1] == 0xA0 { return true }
             case 0xE2:  // U+2000–U+200B
-                if utf8.next() == 0x80, let third = utf8.next(), third <= 0x8B { return true }
+                if index + 2 < count && bytes[index + 1] == 0x80 && bytes[index + 2] <= 0x8B { return true }
             case 0xE3:  // U+3000
-                if utf8.next() == 0x80, utf8.next() == 0x80 { return true }
+                if index + 2 < count && bytes[index + 1] == 0x80 && bytes[index + 2] == 0x80 { return true }
             case 0xEF:  // U+FEFF
-                if utf8.next() == 0xBB, utf8.next() == 0xBF { return true }
+                if index + 2 < count && bytes[index + 1] == 0xBB && bytes[index + 2] == 0xBF { return true }
             default: break
             }
+            index += 1
         }
         return false
     }

@@ -1,14 +1,19 @@
-// TextTables: the text of a published PDF (tab-separated, as a PDF viewer copies it) → Document.
+// TextTables: the text of a published PDF (tab-separated, as a PDF viewer copies it, or
+// space-aligned, as `pdftotext -layout` prints it) → Document.
 //
 // How it reads (each step in its own file):
 // 1. SourceText: bytes are decoded (UTF-8/BOM, UTF-16, GB18030), cut into lines (LF, CRLF, CR)
-//    and lines into cells by a CellSplitter (tabs; a space-aligned layout splitter can plug in).
+//    and lines into cells: at tabs (TabSplitter), or, for text without tabs whose runs of spaces
+//    line up, by LayoutSplitter (LayoutText.swift, LayoutColumns.swift: pages, columns from aligned
+//    gaps, header levels, wrapped lines joined into their rows). Everything after works alike.
 //    TextCleanup removes wrap and letter-spacing spaces (`收 入`, `北京 市政府`) from cells.
 // 2. Segmentation: a caption line (`预算01表 收支总表`, `表3 …`, `Table 2: …`) followed by tabbed
 //    lines opens a table; unit lines set its unit, other caption lines are notes, text outside
 //    tables becomes note diagnostics.
 // 3. TableAssembly: the leading rows that hold only labels are the header; later rows equal to
 //    a header row are repeated headers and merged away; blank lines are breaks, not table ends.
+//    FormSections first cuts a form (key–value rows, blocks with headers of their own) into
+//    sections, each assembled as a table of its own (`预算13表`, `预算13表-2`).
 // 4. AlignmentRepair: column profiles (empty share, value shapes, closed value sets) decide
 //    where a row that lost empty cells (page break, mid-row) belongs; each move is a Repair.
 // 5. HeaderTree: labels span right within their parent and down over empty cells; group bounds
@@ -35,6 +40,10 @@ public struct TextReadOptions: Hashable, Sendable {
     public var fillDown: Bool
     /// Read `(4.7)` as text rather than as the negative number −4.7 (`--parens text`).
     public var parenthesesAsText: Bool
+    /// Tab-separated or space-aligned text; `.automatic` tells them apart.
+    public var layout: TextLayout = .automatic
+    /// Column starts given by hand for space-aligned text (`--columns`).
+    public var columnOverride: ColumnOverride?
 
     public init(repair: Bool = true, rawText: Bool = false, splitCodes: Bool = false, targetUnit: String? = nil,
                 fillDown: Bool = false, parenthesesAsText: Bool = false) {
@@ -60,27 +69,23 @@ public enum TextTables {
     /// - Throws: `FormatError` (with `file` set to `name`) for undecodable bytes, or for a
     ///   `targetUnit` that a table's unit cannot be converted to.
     public static func read(_ bytes: [UInt8], name: String, options: TextReadOptions = .init()) throws -> Document {
-        let text: String
-        do {
-            text = try TextDecoding.decode(bytes).text
-        } catch let error as FormatError {
-            throw error.inFile(name)
-        }
-        let utf8 = Array(text.utf8)
-        let ranges = lineRanges(of: utf8)
-        let cells = TabSplitter().cells(of: utf8, lines: ranges)
-        let lines = cells.enumerated().map { index, raw in
-            TextLine(number: index + 1, raw: raw, clean: raw.map(TextCleanup.clean))
-        }
-
+        let (lines, layoutDiagnostics, layoutBlocks) = try splitLines(bytes, name: name, options: options)
         var document = Document(source: SourceInfo(name: name, format: formatName))
-        var diagnostics: [Diagnostic] = []
+        var diagnostics: [Diagnostic] = layoutDiagnostics
         let regions = Segmentation(rawText: options.rawText).regions(of: lines, diagnostics: &diagnostics)
         var numberOptions = ExactDecimal.ParseOptions.lenient
         numberOptions.allowsParenthesesNegative = !options.parenthesesAsText
         let assembler = TableAssembler(options: options, typing: CellTyping(numberOptions: numberOptions))
-        for (index, region) in regions.enumerated() {
-            var table = assembler.assemble(region, ordinal: index + 1, diagnostics: &diagnostics)
+        // A form is read as one table per section (FormSections); other regions as they are.
+        // Sections are found in tab text only: in space-aligned text a page's repeated or
+        // re-wrapped header lines would pass for a new section's header.
+        let sections = regions.enumerated().flatMap { index, region in
+            layoutBlocks.isEmpty
+                ? assembler.formSections(of: region, ordinal: index + 1, diagnostics: &diagnostics).map { (index + 1, $0) }
+                : [(index + 1, region)]
+        }
+        for (ordinal, region) in sections {
+            var table = assembler.assemble(region, ordinal: ordinal, diagnostics: &diagnostics)
             if options.fillDown { TableTransforms.fillDown(&table) }
             if options.splitCodes { TableTransforms.splitCodes(&table) }
             TableTransforms.assignColumnTypes(&table)
@@ -97,12 +102,42 @@ public enum TextTables {
             document.tables.append(table)
         }
         if document.tables.isEmpty {
-            diagnostics.append(Diagnostic(.warning, "no tables found: no caption followed by tab-separated lines"))
+            diagnostics.append(Diagnostic(.warning, "no tables found: no caption followed by tab-separated or aligned lines"))
         }
         // In line order; the sort is made stable by the original order.
         document.diagnostics = diagnostics.enumerated()
             .sorted { ($0.element.line ?? 0, $0.offset) < ($1.element.line ?? 0, $1.offset) }
             .map(\.element)
         return document
+    }
+
+    /// The columns found in space-aligned text, block by block (empty for tab-separated text):
+    /// what `tabconv list --layout` shows so that a user can correct them with `--columns`.
+    public static func layoutBlocks(_ bytes: [UInt8], name: String, options: TextReadOptions = .init()) throws -> [LayoutBlock] {
+        try splitLines(bytes, name: name, options: options).blocks
+    }
+
+    /// Decodes the bytes and cuts them into lines of cells, by tabs or by aligned spaces.
+    private static func splitLines(_ bytes: [UInt8], name: String, options: TextReadOptions) throws
+        -> (lines: [TextLine], diagnostics: [Diagnostic], blocks: [LayoutBlock]) {
+        let text: String
+        do {
+            text = try TextDecoding.decode(bytes).text
+        } catch let error as FormatError {
+            throw error.inFile(name)
+        }
+        let utf8 = Array(text.utf8)
+        let ranges = lineRanges(of: utf8)
+        let spaced: Bool
+        switch options.layout {
+        case .tabs: spaced = false
+        case .spaces: spaced = true
+        case .automatic: spaced = options.columnOverride != nil || LayoutSplitter.isSpaceAligned(utf8, lines: ranges)
+        }
+        if spaced {
+            let result = LayoutSplitter(override: options.columnOverride).split(utf8, lines: ranges, rawText: options.rawText)
+            return (result.lines, result.diagnostics, result.blocks)
+        }
+        return (TabSplitter().lines(of: utf8, lines: ranges), [], [])
     }
 }

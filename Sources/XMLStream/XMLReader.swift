@@ -1,8 +1,10 @@
-// XML reading: libxml2's SAX2 push parser (`xmlCreatePushParserCtxt` + `xmlParseChunk`), fed
-// chunks as they come (an inflated ZIP entry), never building a tree. It was measured at about
-// twice the speed of xmlTextReader on sheet XML, so callbacks pass raw pointers: element and
-// attribute names are compared as bytes, text arrives as byte buffers, and a `String` is made
-// only where a caller wants one.
+// XML reading: libxml2's SAX2 parser, never building a tree, either pushed chunks as they come
+// (`xmlCreatePushParserCtxt` + `xmlParseChunk`, an inflated ZIP entry) or pulling them itself on
+// a thread given to parsing (`xmlCreateIOParserCtxt` + `xmlParseDocument`, about 10% faster).
+// SAX2 was measured at about twice the speed of xmlTextReader on sheet XML, so callbacks pass
+// raw pointers: element and attribute names are compared as bytes, text arrives as byte
+// buffers, and a `String` is made only where a caller wants one. The callbacks reach their
+// state through a plain pointer (no retain, no exclusivity check per event).
 //
 // Security: network access off (XML_PARSE_NONET), no DTD loading, no entity substitution; any
 // entity declaration (billion laughs, external entities) stops the parse with an error. Depth,
@@ -137,60 +139,84 @@ public protocol XMLPushParserDelegate: AnyObject {
     func parser(_ parser: XMLPushParser, foundCharacters text: UnsafeBufferPointer<UInt8>)
 }
 
-/// A streaming XML parser over libxml2's SAX2 push interface: feed it chunks with `parse(_:)`,
-/// then call `finish()`; the delegate hears of elements and text as they complete.
+/// A streaming XML parser over libxml2's SAX2 interface: feed it chunks with `parse(_:)`, then
+/// call `finish()`, or hand it a chunk source with `parseDocument(reading:)`; the delegate hears
+/// of elements and text as they complete.
 public final class XMLPushParser {
     public let limits: XMLReadLimits
-    private unowned(unsafe) let delegate: XMLPushParserDelegate
-    private var context: xmlParserCtxtPtr?
+    /// Held strongly and immutably, so that a callback reaches it without retaining it.
+    private let delegate: XMLPushParserDelegate
+    @exclusivity(unchecked) private var context: xmlParserCtxtPtr?
     private var handler = xmlSAXHandler()
-    private var failure: XMLReadError?
-    private var depth = 0
-    private var textRun = 0
+    @exclusivity(unchecked) private var failure: XMLReadError?
+    /// What the C callbacks need, in plain memory behind libxml2's user-data pointer: reaching it
+    /// costs neither a retain nor an exclusivity check on each of millions of events.
+    private let callbackState: UnsafeMutablePointer<CallbackState>
 
-    /// A parser that reports to `delegate` (which must outlive it; it is not retained).
+    private struct CallbackState {
+        /// The parser, which owns this state; `_withUnsafeGuaranteedRef` calls it without a retain.
+        let parser: Unmanaged<XMLPushParser>
+        let maximumDepth: Int
+        let maximumAttributeCount: Int
+        let maximumTextLength: Int
+        var depth = 0
+        var textRun = 0
+    }
+
+    /// A parser that reports to `delegate`.
     public init(delegate: XMLPushParserDelegate, limits: XMLReadLimits = .init()) {
-        self.delegate = delegate
         self.limits = limits
+        self.delegate = delegate
+        callbackState = .allocate(capacity: 1)
+        callbackState.initialize(to: CallbackState(parser: Unmanaged.passUnretained(self), maximumDepth: limits.maximumDepth,
+                                                   maximumAttributeCount: limits.maximumAttributeCount,
+                                                   maximumTextLength: limits.maximumTextLength))
         handler.initialized = UInt32(XML_SAX2_MAGIC)
         handler.startElementNs = { context, localName, _, uri, _, _, attributeCount, _, attributes in
             guard let context, let localName else { return }
-            let parser = Unmanaged<XMLPushParser>.fromOpaque(context).takeUnretainedValue()
-            parser.depth += 1
-            parser.textRun = 0
-            if parser.depth > parser.limits.maximumDepth {
-                parser.stop("elements nest deeper than \(parser.limits.maximumDepth) levels")
+            let state = context.assumingMemoryBound(to: CallbackState.self)
+            state.pointee.depth += 1
+            state.pointee.textRun = 0
+            if state.pointee.depth > state.pointee.maximumDepth {
+                state.pointee.parser.takeUnretainedValue().stop("elements nest deeper than \(state.pointee.maximumDepth) levels")
                 return
             }
-            if Int(attributeCount) > parser.limits.maximumAttributeCount {
-                parser.stop("an element has \(attributeCount) attributes, more than \(parser.limits.maximumAttributeCount)")
+            if Int(attributeCount) > state.pointee.maximumAttributeCount {
+                state.pointee.parser.takeUnretainedValue()
+                    .stop("an element has \(attributeCount) attributes, more than \(state.pointee.maximumAttributeCount)")
                 return
             }
-            parser.delegate.parser(parser, didStartElement: XMLName(localNamePointer: localName, namespacePointer: uri),
-                                   attributes: XMLAttributes(base: attributes, count: Int(attributeCount)))
+            state.pointee.parser._withUnsafeGuaranteedRef { parser in
+                parser.delegate.parser(parser, didStartElement: XMLName(localNamePointer: localName, namespacePointer: uri),
+                                       attributes: XMLAttributes(base: attributes, count: Int(attributeCount)))
+            }
         }
         handler.endElementNs = { context, localName, _, uri in
             guard let context, let localName else { return }
-            let parser = Unmanaged<XMLPushParser>.fromOpaque(context).takeUnretainedValue()
-            parser.depth -= 1
-            parser.textRun = 0
-            parser.delegate.parser(parser, didEndElement: XMLName(localNamePointer: localName, namespacePointer: uri))
+            let state = context.assumingMemoryBound(to: CallbackState.self)
+            state.pointee.depth -= 1
+            state.pointee.textRun = 0
+            state.pointee.parser._withUnsafeGuaranteedRef { parser in
+                parser.delegate.parser(parser, didEndElement: XMLName(localNamePointer: localName, namespacePointer: uri))
+            }
         }
         let characters: charactersSAXFunc = { context, text, length in
             guard let context, let text, length > 0 else { return }
-            let parser = Unmanaged<XMLPushParser>.fromOpaque(context).takeUnretainedValue()
-            parser.textRun += Int(length)
-            if parser.textRun > parser.limits.maximumTextLength {
-                parser.stop("a text node is longer than \(parser.limits.maximumTextLength) bytes")
+            let state = context.assumingMemoryBound(to: CallbackState.self)
+            state.pointee.textRun += Int(length)
+            if state.pointee.textRun > state.pointee.maximumTextLength {
+                state.pointee.parser.takeUnretainedValue().stop("a text node is longer than \(state.pointee.maximumTextLength) bytes")
                 return
             }
-            parser.delegate.parser(parser, foundCharacters: UnsafeBufferPointer(start: text, count: Int(length)))
+            state.pointee.parser._withUnsafeGuaranteedRef { parser in
+                parser.delegate.parser(parser, foundCharacters: UnsafeBufferPointer(start: text, count: Int(length)))
+            }
         }
         handler.characters = characters
         handler.cdataBlock = characters
         handler.entityDecl = { context, name, _, _, systemId, _ in
             guard let context else { return }
-            let parser = Unmanaged<XMLPushParser>.fromOpaque(context).takeUnretainedValue()
+            let parser = context.assumingMemoryBound(to: CallbackState.self).pointee.parser.takeUnretainedValue()
             let entity = name.map { String(cString: $0) } ?? "?"
             parser.stop(systemId != nil
                 ? "the document declares an external entity '\(entity)'; external entities are not read (XXE)"
@@ -198,7 +224,7 @@ public final class XMLPushParser {
         }
         handler.serror = { context, error in
             guard let context, let error, error.pointee.level == XML_ERR_FATAL else { return }
-            let parser = Unmanaged<XMLPushParser>.fromOpaque(context).takeUnretainedValue()
+            let parser = context.assumingMemoryBound(to: CallbackState.self).pointee.parser.takeUnretainedValue()
             guard parser.failure == nil else { return }
             var message = error.pointee.message.map { String(cString: $0) } ?? "malformed XML (libxml2 error \(error.pointee.code))"
             while message.last?.isWhitespace == true { message.removeLast() }
@@ -211,6 +237,8 @@ public final class XMLPushParser {
             if let document = context.pointee.myDoc { xmlFreeDoc(document) }
             xmlFreeParserCtxt(context)
         }
+        callbackState.deinitialize(count: 1)
+        callbackState.deallocate()
     }
 
     /// The 1-based line the parser is at (during a callback: the line of the current construct).
@@ -220,7 +248,7 @@ public final class XMLPushParser {
     }
 
     /// Stops parsing with `message` as the error, at the current line. For delegates that meet
-    /// content they cannot accept; the `parse` or `finish` call under way throws it.
+    /// content they cannot accept; the `parse`, `finish` or `parseDocument` call under way throws it.
     public func stop(_ message: String) {
         if failure == nil { failure = XMLReadError(line: line, message) }
         if let context { xmlStopParser(context) }
@@ -243,6 +271,40 @@ public final class XMLPushParser {
         try feed(UnsafeRawBufferPointer(start: nil, count: 0), terminate: true)
     }
 
+    /// Parses a whole document whose bytes `nextChunk` hands out in order (nil at the end; each
+    /// chunk valid until the next call), returning when the document ends. The parser pulls the
+    /// bytes (libxml2's reading interface, measured about 10% faster than pushing chunks), so
+    /// this suits a thread given to parsing. Errors `nextChunk` throws are rethrown as they are.
+    /// Not to be mixed with `parse(_:)` on the same parser.
+    public func parseDocument(reading nextChunk: @escaping () throws -> UnsafeRawBufferPointer?) throws {
+        if let failure { throw failure }
+        guard context == nil else { throw XMLReadError("the parser was already fed chunks") }
+        let source = ChunkSource(nextChunk)
+        let sourceContext = Unmanaged.passUnretained(source).toOpaque()
+        // libxml2 copies the handler; the callbacks get `callbackState` as their context.
+        context = xmlCreateIOParserCtxt(&handler, UnsafeMutableRawPointer(callbackState), { sourceContext, buffer, length in
+            guard let sourceContext, let buffer, length > 0 else { return 0 }
+            let source = Unmanaged<ChunkSource>.fromOpaque(sourceContext).takeUnretainedValue()
+            return source.read(into: UnsafeMutableRawBufferPointer(start: buffer, count: Int(length)))
+        }, nil, sourceContext, XML_CHAR_ENCODING_NONE)
+        guard let context else { throw XMLReadError("libxml2 cannot create a parser") }
+        xmlCtxtUseOptions(context, Int32(XML_PARSE_NONET.rawValue))
+        withExtendedLifetime(source) { _ = xmlParseDocument(context) }
+        if let error = source.failure { throw error }
+        if let failure { throw failure }
+        if context.pointee.wellFormed == 0 {
+            let error = XMLReadError(line: line, "malformed XML: " + lastErrorMessage(context))
+            failure = error
+            throw error
+        }
+    }
+
+    private func lastErrorMessage(_ context: xmlParserCtxtPtr) -> String {
+        var message = xmlCtxtGetLastError(context)?.pointee.message.map { String(cString: $0) } ?? "the document is not well-formed"
+        while message.last?.isWhitespace == true { message.removeLast() }
+        return message
+    }
+
     private func feed(_ chunk: UnsafeRawBufferPointer, terminate: Bool) throws {
         if let failure { throw failure }
         var remaining = chunk
@@ -250,7 +312,7 @@ public final class XMLPushParser {
             // The first bytes go to the constructor, which detects the encoding from them.
             let first = min(remaining.count, 4)
             let start = remaining.baseAddress.map { $0.assumingMemoryBound(to: CChar.self) }
-            context = xmlCreatePushParserCtxt(&handler, Unmanaged.passUnretained(self).toOpaque(), start, Int32(first), nil)
+            context = xmlCreatePushParserCtxt(&handler, UnsafeMutableRawPointer(callbackState), start, Int32(first), nil)
             guard let context else { throw XMLReadError("libxml2 cannot create a parser") }
             xmlCtxtUseOptions(context, Int32(XML_PARSE_NONET.rawValue))
             remaining = UnsafeRawBufferPointer(rebasing: remaining[first...])
@@ -264,12 +326,38 @@ public final class XMLPushParser {
             remaining = UnsafeRawBufferPointer(rebasing: remaining[length...])
             if let failure { throw failure }
             if context.pointee.disableSAX != 0 || (isLast != 0 && context.pointee.wellFormed == 0) {
-                var message = xmlCtxtGetLastError(context)?.pointee.message.map { String(cString: $0) } ?? "the document is not well-formed"
-                while message.last?.isWhitespace == true { message.removeLast() }
-                let error = XMLReadError(line: line, "malformed XML: " + message)
+                let error = XMLReadError(line: line, "malformed XML: " + lastErrorMessage(context))
                 failure = error
                 throw error
             }
         } while !remaining.isEmpty
+    }
+}
+
+/// The chunks `parseDocument(reading:)` pulls, handed to libxml2 in the pieces it asks for.
+private final class ChunkSource {
+    private let nextChunk: () throws -> UnsafeRawBufferPointer?
+    private var pending = UnsafeRawBufferPointer(start: nil, count: 0)
+    private var ended = false
+    private(set) var failure: Error?
+
+    init(_ nextChunk: @escaping () throws -> UnsafeRawBufferPointer?) { self.nextChunk = nextChunk }
+
+    /// Copies the next bytes into `buffer`: their count, 0 at the end, -1 after an error.
+    func read(into buffer: UnsafeMutableRawBufferPointer) -> Int32 {
+        while pending.isEmpty {
+            if ended { return failure == nil ? 0 : -1 }
+            do {
+                if let chunk = try nextChunk() { pending = chunk } else { ended = true }
+            } catch {
+                failure = error
+                ended = true
+            }
+        }
+        guard let target = buffer.baseAddress, let source = pending.baseAddress else { return 0 }
+        let count = min(pending.count, buffer.count, Int(Int32.max))
+        target.copyMemory(from: source, byteCount: count)
+        pending = UnsafeRawBufferPointer(rebasing: pending[count...])
+        return Int32(count)
     }
 }

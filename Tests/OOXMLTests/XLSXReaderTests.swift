@@ -283,4 +283,89 @@ final class XLSXReaderTests: XCTestCase {
     func testPackageWithoutWorkbookIsAFormatError() {
         assertFormatError(try XLSXFixture.read(XLSXFixture.zip([("content.xml", "<office:document/>")])), place: nil, contains: ["OpenDocument"])
     }
+
+    // MARK: Reading on background threads
+
+    /// A sheet of `count` data rows mixing every kind of cell, over several batches.
+    private func longSheet(rows count: Int, tail: String = "") -> String {
+        var body = "<row r=\"1\"><c t=\"inlineStr\"><is><t>code</t></is></c><c t=\"inlineStr\"><is><t>name</t></is></c>"
+            + "<c t=\"inlineStr\"><is><t>amount</t></is></c><c t=\"inlineStr\"><is><t>flag</t></is></c><c t=\"inlineStr\"><is><t>note</t></is></c></row>"
+        for row in 2...(count + 1) {
+            if row % 97 == 0 { continue }  // a gap
+            body += "<row r=\"\(row)\"><c r=\"A\(row)\" t=\"inlineStr\"><is><t>\(100_000 + row)</t></is></c>"
+            body += row % 5 == 0 ? "<c r=\"B\(row)\" t=\"s\"><v>\(row % 2)</v></c>" : "<c r=\"B\(row)\" t=\"inlineStr\"><is><t>名称_x000D_\(row) &amp; co</t></is></c>"
+            body += "<c r=\"C\(row)\" s=\"1\"><v>\(row).75263\(row % 3 == 0 ? "00000000012" : "")</v></c>"
+            body += "<c r=\"D\(row)\" t=\"b\"><v>\(row % 2)</v></c>"
+            if row % 11 == 0 { body += "<c r=\"E\(row)\" t=\"inlineStr\"><is><t></t></is></c>" }
+            if row % 13 == 0 { body += "<c r=\"E\(row)\" s=\"2\"><v>\(40_000 + row)</v></c>" }
+            body += "</row>"
+        }
+        return body + tail + "</sheetData><mergeCells count=\"1\"><mergeCell ref=\"E2:E3\"/></mergeCells>"
+    }
+
+    private func longBook(rows: Int, tail: String = "") -> [UInt8] {
+        XLSXFixture.workbook([("Long", longSheet(rows: rows, tail: tail))], sharedStrings: ["<t>even</t>", "<r><t>o</t></r><r><t>dd</t></r>"],
+                             numberFormats: [(164, "0.000000")], cellFormats: [0, 164, 14])
+    }
+
+    private func options(background: Bool) -> XLSXReadOptions {
+        XLSXReadOptions(fillDown: true, lookaheadRows: 100, readsInBackground: background, backgroundMinimumSize: 0)
+    }
+
+    func testBackgroundReadingGivesTheSameTableAsReadingOnOneThread() throws {
+        let book = longBook(rows: 5_000)
+        let foreground = try XLSXFixture.read(book, options: options(background: false))
+        let background = try XLSXFixture.read(book, options: options(background: true))
+        XCTAssertEqual(background, foreground)
+        let table = try XCTUnwrap(background.tables.first)
+        XCTAssertEqual(table.rows.count, 5_000)
+        XCTAssertEqual(table.rows[3].cells.map(\.plainText), ["100005", "odd", "5.752630", "TRUE", ""])
+        XCTAssertEqual(table.rows[4].cells.map(\.plainText), ["100006", "名称\r6 & co", "6.752630", "FALSE", ""])
+        XCTAssertEqual(table.rows[11].cells.map(\.plainText), ["100013", "名称\r13 & co", "13.752630", "TRUE", "2009-07-19"])
+        XCTAssertEqual(table.rows[95].cells.map(\.plainText), [String](repeating: "", count: 5))  // row 97: the gap
+    }
+
+    func testBackgroundReadingFailsLikeReadingOnOneThread() throws {
+        let outOfRange = longBook(rows: 3_000, tail: "<row r=\"3500\"><c r=\"C3500\" t=\"s\"><v>9</v></c></row>")
+        let malformed = longBook(rows: 3_000, tail: "<row r=\"3500\"><c><v>1</c></row>")
+        for book in [outOfRange, malformed] {
+            var errors: [FormatError] = []
+            for background in [false, true] {
+                XCTAssertThrowsError(try XLSXFixture.read(book, options: options(background: background)), "background: \(background)") { error in
+                    if let error = error as? FormatError { errors.append(error) } else { XCTFail("\(error)") }
+                }
+            }
+            XCTAssertEqual(errors.count, 2)
+            XCTAssertEqual(errors.first, errors.last)
+            XCTAssertEqual(errors.first?.place, "xl/worksheets/sheet1.xml")
+        }
+        // A damaged entry (one digit changed: still well-formed XML) fails on its CRC at the end.
+        var damaged = longBook(rows: 3_000)
+        let digits = Array("<t>102500</t>".utf8)
+        let at = try XCTUnwrap((0...(damaged.count - digits.count)).first { Array(damaged[$0..<($0 + digits.count)]) == digits })
+        damaged[at + 8] = UInt8(ascii: "7")
+        let errors = [false, true].map { background -> String in
+            do { _ = try XLSXFixture.read(damaged, options: options(background: background)); return "no error" } catch { return "\(error)" }
+        }
+        XCTAssertEqual(errors[0], errors[1])
+        XCTAssertTrue(errors[1].contains("xl/worksheets/sheet1.xml") && errors[1].contains("CRC"), errors[1])
+
+        let reader = try XLSXReader(bytes: outOfRange, name: "book.xlsx", options: options(background: true))
+        _ = try reader.nextTable()
+        var message = ""
+        do { while try reader.nextRow() != nil {} } catch { message = "\(error)" }
+        XCTAssertTrue(message.contains("Long!C3500") && message.contains("out of range"), message)
+        // The error stays: reading on does not wait for a thread that has ended.
+        XCTAssertThrowsError(try { while try reader.nextRow() != nil {} }())
+    }
+
+    func testLeavingASheetEarlyStopsItsParsingThread() throws {
+        let book = longBook(rows: 20_000)
+        for _ in 0..<20 {
+            let reader = try XLSXReader(bytes: book, name: "book.xlsx",
+                                        options: XLSXReadOptions(lookaheadRows: 10, readsInBackground: true, backgroundMinimumSize: 0))
+            _ = try reader.nextTable()
+            XCTAssertNotNil(try reader.nextRow())
+        }
+    }
 }

@@ -14,16 +14,16 @@ final class SampleTests: XCTestCase {
     func testThirteenTablesWithIdsTitlesAndUnitsAsPrinted() {
         XCTAssertEqual(document.tables.map(\.id), [
             "预算01表", "预算02表", "预算03表", "预算04表", "预算05表", "预算06表", "预算07表", "预算08表",
-            "预算09表", "预算10表", "预算11表", "预算表12", "预算13表",
-        ])
+            "预算09表", "预算10表", "预算11表", "预算表12", "预算13表", "预算13表-2",
+        ], "table 13 is a form: its indicator list is a second section")
         XCTAssertEqual(document.tables.map(\.title), [
             "收支总表", "收入总表", "支出总表", "财政拨款收支总表", "一般公共预算支出表", "一般公共预算基本支出表",
             "政府性基金预算支出表", "国有资本经营预算支出表", "财政拨款“三公”经费支出表", "政府采购预算明细表",
-            "财政拨款政府购买服务明细表", "项目支出绩效目标表", "单位整体支出绩效目标表",
+            "财政拨款政府购买服务明细表", "项目支出绩效目标表", "单位整体支出绩效目标表", "单位整体支出绩效目标表",
         ])
         XCTAssertEqual(document.tables.prefix(12).map(\.unit), Array(repeating: "万元", count: 12))
         XCTAssertNil(document.tables[12].unit)
-        XCTAssertEqual(document.tables[12].notes, ["(2026年度)"], "a caption line that is no unit is a note")
+        XCTAssertEqual(document.tables[12].notes.first, "(2026年度)", "a caption line that is no unit is a note")
         XCTAssertEqual(document.tables[0].head.line, 3, "a table's line is its caption's")
     }
 
@@ -166,18 +166,19 @@ final class SampleTests: XCTestCase {
         let table = try document.table("预算表12")
         XCTAssertEqual(table.header.count, 2)
         XCTAssertFalse(table.rows.contains { $0.cells.contains(.text("项目名称")) || $0.cells.contains(.text("财政资金")) })
-        let merged = document.diagnostics.filter { $0.message.contains("repeated header row merged") }.compactMap(\.line)
+        let merged = document.diagnostics.filter { $0.message.hasPrefix("预算表12: repeated header row merged") }
+            .compactMap(\.line)
         XCTAssertEqual(merged, [249, 250, 279, 280, 304, 305, 322, 323, 332, 333, 352, 353, 375, 376])
     }
 
-    func testSubHeaderRepeatedAfterABreakIsMergedAndTheFirstKept() throws {
-        // Table 13: line 402 is a label row inside the body; line 415, after a blank line, repeats
-        // it with fewer trailing cells. The first stays a row, the repetition is merged.
-        let table = try document.table("预算13表")
-        XCTAssertTrue(table.rows.contains { $0.line == 402 })
-        XCTAssertFalse(table.rows.contains { $0.line == 415 })
-        XCTAssertTrue(document.diagnostics.contains { $0.line == 415 && $0.message.contains("repeats line 402") })
-        XCTAssertEqual(table.rows.first { $0.line == 416 }?.cells.count, 8, "short rows are padded to the table's width")
+    func testFormSectionHeaderRepeatedAfterABreakIsMerged() throws {
+        // Table 13's indicator list: line 402 is its header; line 415, after a blank line, repeats
+        // it with fewer trailing cells and is merged.
+        let table = try document.table("预算13表-2")
+        XCTAssertEqual(table.header.first?.map(\.text), ["活动", "绩效指标", "指标性质", "指标值", "度量单位"])
+        XCTAssertFalse(table.rows.contains { $0.line == 402 || $0.line == 415 })
+        XCTAssertTrue(document.diagnostics.contains { $0.line == 415 && $0.message.contains("repeated header row merged") })
+        XCTAssertEqual(table.rows.first { $0.line == 416 }?.cells.count, 6, "rows have the section's width")
     }
 
     func testIndicatorValuesAreExactNumbersInATextColumn() throws {

@@ -31,11 +31,26 @@ private final class EventRecorder: XMLPushParserDelegate {
 }
 
 final class XMLReaderTests: XCTestCase {
-    private func events(_ document: String, chunkSize: Int = 1 << 16, limits: XMLReadLimits = .init()) throws -> [String] {
+    /// The events of `document`, pushed in chunks of `chunkSize` bytes or, when `pulled`, taken
+    /// by the parser from a chunk source (`parseDocument(reading:)`).
+    private func events(_ document: String, chunkSize: Int = 1 << 16, limits: XMLReadLimits = .init(),
+                        pulled: Bool = false) throws -> [String] {
         let recorder = EventRecorder()
         let parser = XMLPushParser(delegate: recorder, limits: limits)
         let bytes = Array(document.utf8)
         var offset = 0
+        if pulled {
+            let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 1)
+            defer { chunk.deallocate() }
+            try parser.parseDocument(reading: {
+                guard offset < bytes.count else { return nil }
+                let end = min(offset + chunkSize, bytes.count)
+                bytes[offset..<end].withUnsafeBytes { chunk.copyMemory(from: $0) }
+                defer { offset = end }
+                return UnsafeRawBufferPointer(rebasing: chunk[0..<(end - offset)])
+            })
+            return recorder.events
+        }
         while offset < bytes.count {
             let end = min(offset + chunkSize, bytes.count)
             try bytes[offset..<end].withUnsafeBytes { try parser.parse($0) }
@@ -47,10 +62,12 @@ final class XMLReaderTests: XCTestCase {
 
     private func assertError(_ document: String, contains fragment: String, line: Int? = nil, limits: XMLReadLimits = .init(),
                              file: StaticString = #filePath, sourceLine: UInt = #line) {
-        XCTAssertThrowsError(try events(document, limits: limits), file: file, line: sourceLine) { error in
-            guard let readError = error as? XMLReadError else { return XCTFail("\(error)", file: file, line: sourceLine) }
-            XCTAssertTrue(readError.message.contains(fragment), readError.message, file: file, line: sourceLine)
-            if let line { XCTAssertEqual(readError.line, line, file: file, line: sourceLine) }
+        for pulled in [false, true] {
+            XCTAssertThrowsError(try events(document, limits: limits, pulled: pulled), "pulled: \(pulled)", file: file, line: sourceLine) { error in
+                guard let readError = error as? XMLReadError else { return XCTFail("\(error)", file: file, line: sourceLine) }
+                XCTAssertTrue(readError.message.contains(fragment), readError.message, file: file, line: sourceLine)
+                if let line { XCTAssertEqual(readError.line, line, file: file, line: sourceLine) }
+            }
         }
     }
 
@@ -67,6 +84,25 @@ final class XMLReaderTests: XCTestCase {
         let document = "<root>" + String(repeating: "<row r=\"7\"><c>数据 &lt;1&gt;</c></row>", count: 50) + "</root>"
         let whole = try events(document)
         for size in [1, 3, 7, 64] { XCTAssertEqual(try events(document, chunkSize: size), whole, "chunk size \(size)") }
+        for size in [1, 7, 5000, 1 << 16] { XCTAssertEqual(try events(document, chunkSize: size, pulled: true), whole, "pulled, chunk size \(size)") }
+    }
+
+    func testPulledChunkSourceErrorsAreRethrownAsTheyAre() {
+        struct SourceFailure: Error, Equatable {}
+        let recorder = EventRecorder()
+        let parser = XMLPushParser(delegate: recorder)
+        let head = Array("<root><a>".utf8)
+        var calls = 0
+        XCTAssertThrowsError(try head.withUnsafeBytes { bytes in
+            try parser.parseDocument(reading: {
+                calls += 1
+                if calls == 1 { return bytes }
+                throw SourceFailure()
+            })
+        }) { error in
+            XCTAssertEqual(error as? SourceFailure, SourceFailure())
+        }
+        XCTAssertEqual(recorder.events, ["<root>", "<a>"])
     }
 
     func testNamesCompareAsBytes() throws {

@@ -1,72 +1,8 @@
 import TableModel
 
-/// A growable byte buffer the writers fill with JSON: appends are inlined pointer writes. The
-/// owner allocates it once and calls `deallocate()` when done; copies share the storage, so a
-/// writer works on a local copy during a row and stores it back (sparing the dynamic exclusivity
-/// check a class property costs on every append).
-struct OutputBuffer {
-    private(set) var base: UnsafeMutablePointer<UInt8>
-    private(set) var count = 0
-    private var capacity: Int
-
-    init(capacity: Int) {
-        self.capacity = max(capacity, 64)
-        base = .allocate(capacity: self.capacity)
-    }
-
-    func deallocate() { base.deallocate() }
-
-    /// The bytes written so far.
-    var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
-
-    mutating func removeAll() { count = 0 }
-
-    /// Makes room for `extra` more bytes.
-    @inline(__always)
-    mutating func reserve(_ extra: Int) {
-        if count + extra > capacity { grow(to: count + extra) }
-    }
-
-    private mutating func grow(to needed: Int) {
-        var newCapacity = capacity * 2
-        while newCapacity < needed { newCapacity *= 2 }
-        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-        newBase.update(from: base, count: count)
-        base.deallocate()
-        base = newBase
-        capacity = newCapacity
-    }
-
-    @inline(__always)
-    mutating func append(_ byte: UInt8) {
-        reserve(1)
-        base[count] = byte
-        count += 1
-    }
-
-    @inline(__always)
-    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
-        guard let source = bytes.baseAddress, bytes.count > 0 else { return }
-        reserve(bytes.count)
-        if bytes.count <= 16 {  // short runs: a loop beats the call to memmove
-            for offset in 0..<bytes.count { base[count + offset] = source[offset] }
-        } else {
-            (base + count).update(from: source, count: bytes.count)
-        }
-        count += bytes.count
-    }
-
-    mutating func append(_ bytes: [UInt8]) {
-        bytes.withUnsafeBufferPointer { append($0) }
-    }
-
-    /// Appends ASCII punctuation or a key as written in the source (no escaping).
-    @inline(__always)
-    mutating func appendLiteral(_ literal: StaticString) {
-        append(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
-    }
-
-    mutating func appendNull() { appendLiteral("null") }
+/// The JSON writers fill TableModel's `RawByteBuffer`; these are their JSON appends.
+extension RawByteBuffer {
+    mutating func appendNull() { append("null") }
 
     /// Appends `string` as a quoted JSON string: `"` and `\` get a backslash, control characters
     /// their short escape or `\u00XX`; everything else, U+2028 and U+2029 included, is written as it is.
@@ -85,8 +21,7 @@ struct OutputBuffer {
 
     mutating func appendQuoted(_ bytes: UnsafeBufferPointer<UInt8>) {
         reserve(bytes.count + 2)
-        base[count] = 0x22
-        count += 1
+        append(0x22)
         if let escapeAt = JSONEscaping.firstEscapeIndex(bytes) {
             append(UnsafeBufferPointer(rebasing: bytes[..<escapeAt]))
             appendEscaped(UnsafeBufferPointer(rebasing: bytes[escapeAt...]))
@@ -111,7 +46,7 @@ struct OutputBuffer {
             case 0x0D: append(UInt8(ascii: "r"))
             case 0x09: append(UInt8(ascii: "t"))
             default:
-                appendLiteral("u00")
+                append("u00")
                 append(JSONEscaping.hexDigit(byte >> 4))
                 append(JSONEscaping.hexDigit(byte & 0x0F))
             }
@@ -131,38 +66,16 @@ struct OutputBuffer {
     private mutating func appendDigits(_ digits: UnsafeBufferPointer<UInt8>, asString: Bool) {
         if asString {
             reserve(digits.count + 2)
-            base[count] = 0x22
-            count += 1
+            append(0x22)
             append(digits)
-            base[count] = 0x22
-            count += 1
+            append(0x22)
         } else {
             append(digits)
         }
     }
 
     /// Appends `value` in decimal digits.
-    mutating func appendInteger(_ value: Int) {
-        reserve(20)
-        var magnitude = value.magnitude
-        if value < 0 {
-            base[count] = 0x2D
-            count += 1
-        }
-        var digitCount = 1
-        var probe = magnitude
-        while probe >= 10 {
-            probe /= 10
-            digitCount += 1
-        }
-        var position = count + digitCount - 1
-        repeat {
-            base[position] = 0x30 + UInt8(magnitude % 10)
-            magnitude /= 10
-            position -= 1
-        } while magnitude > 0
-        count += digitCount
-    }
+    mutating func appendInteger(_ value: Int) { append(decimal: value) }
 
     /// Appends an optional integer, `null` when absent.
     mutating func appendInteger(_ value: Int?) {

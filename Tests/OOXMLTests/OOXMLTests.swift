@@ -1,6 +1,0 @@
-import XCTest
-@testable import OOXML
-
-final class OOXMLModuleTests: XCTestCase {
-    func testModuleLoads() {}
-}

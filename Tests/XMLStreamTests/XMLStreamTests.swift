@@ -1,6 +1,0 @@
-import XCTest
-@testable import XMLStream
-
-final class XMLStreamModuleTests: XCTestCase {
-    func testModuleLoads() {}
-}

@@ -1,6 +1,0 @@
-import XCTest
-@testable import ZipArchive
-
-final class ZipArchiveModuleTests: XCTestCase {
-    func testModuleLoads() {}
-}
