@@ -11,17 +11,17 @@ root=$PWD
 out=$root/.build-fuzz
 mkdir -p "$out/modules" "$out/bin"
 
-# The modules each target needs, in dependency order.
+# The package modules each target imports (their dependencies are added by build_module).
 modules_of() {
   case "$1" in
     decimal) echo "TableModel" ;;
-    text) echo "TableModel TextTables" ;;
-    csv) echo "TableModel CSVFormat" ;;
-    json) echo "TableModel JSONFormat" ;;
+    text|layout|wordbox) echo "TextTables" ;;
+    csv) echo "CSVFormat" ;;
+    json) echo "JSONFormat" ;;
     zip) echo "ZipArchive" ;;
     xml) echo "XMLStream" ;;
-    xlsx|xlsx-parts) echo "TableModel ZipArchive XMLStream OOXML" ;;
-    *) echo "unknown fuzz target '$1' (decimal, text, csv, json, zip, xml, xlsx, xlsx-parts)" >&2; return 1 ;;
+    xlsx|xlsx-parts) echo "OOXML" ;;
+    *) echo "unknown fuzz target '$1' (decimal, text, layout, wordbox, csv, json, zip, xml, xlsx, xlsx-parts)" >&2; return 1 ;;
   esac
 }
 
@@ -38,17 +38,24 @@ common=(-swift-version 5 -parse-as-library -O -g -suppress-warnings -sanitize=fu
         -I "$out/modules" -I Sources/CZlib -I Sources/CLibXML2)
 for flag in $libxml2_flags; do common+=(-Xcc "$flag"); done
 
-# The package modules a module imports.
+# The package modules a module imports, as Package.swift says.
 dependencies_of() {
   case "$1" in
-    CSVFormat|TextTables|JSONFormat) echo "TableModel" ;;
+    ZipArchive|XMLStream|CSVFormat|JSONFormat) echo "TableModel" ;;
+    TextTables) echo "TableModel XMLStream" ;;
     OOXML) echo "TableModel ZipArchive XMLStream" ;;
   esac
 }
 
+# Builds MODULE after its dependencies; appends every module object it needs to `objects`.
 build_module() {
-  local module=$1 object=$out/modules/$1.o inputs=(Sources/"$1")
-  for dependency in $(dependencies_of "$module"); do inputs+=("$out/modules/$dependency.o"); done
+  local module=$1 object=$out/modules/$1.o inputs=(Sources/"$1") dependency
+  for dependency in $(dependencies_of "$module"); do
+    build_module "$dependency"
+    inputs+=("$out/modules/$dependency.o")
+  done
+  case " ${objects[*]} " in *" $object "*) return ;; esac
+  objects+=("$object")
   if [ -f "$object" ] && [ -z "$(find "${inputs[@]}" -newer "$object" 2>/dev/null)" ]; then return; fi
   echo "fuzz build: module $module" >&2
   swiftc "${common[@]}" -enable-testing -module-name "$module" -wmo -c Sources/"$module"/*.swift -o "$object" \
@@ -56,12 +63,10 @@ build_module() {
 }
 
 build_target() {
-  local target=$1 modules objects=() binary=$out/bin/fuzz-$1
+  local target=$1 modules binary=$out/bin/fuzz-$1 module
+  objects=()
   modules=$(modules_of "$target")
-  for module in $modules; do
-    build_module "$module"
-    objects+=("$out/modules/$module.o")
-  done
+  for module in $modules; do build_module "$module"; done
   # shellcheck disable=SC2046
   if [ -f "$binary" ] && [ -z "$(find $(files_of "$target") "${objects[@]}" -newer "$binary" 2>/dev/null)" ]; then
     return

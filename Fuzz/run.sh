@@ -7,7 +7,7 @@
 # longer run resumes where the last stopped); a crash, a leak or a slow input is written to
 # .build-fuzz/artifacts/TARGET/ and makes the script exit non-zero.
 #
-# Targets: decimal, text, csv, json, zip, xml, xlsx, xlsx-parts (see Fuzz/README.md).
+# Targets: decimal, text, layout, wordbox, csv, json, zip, xml, xlsx, xlsx-parts (see Fuzz/README.md).
 set -euo pipefail
 if [ $# -lt 2 ]; then
   echo "usage: Fuzz/run.sh TARGET SECONDS [libFuzzer options...]" >&2
@@ -54,7 +54,8 @@ case "$target" in
     dictionary=(-dict="$out/xlsx.dict") ;;
   csv) dictionary=(-dict=Fuzz/dictionaries/csv.dict) ;;
   json) dictionary=(-dict=Fuzz/dictionaries/json.dict) ;;
-  text) dictionary=(-dict=Fuzz/dictionaries/text.dict) ;;
+  text|layout) dictionary=(-dict=Fuzz/dictionaries/text.dict) ;;
+  wordbox) dictionary=(-dict=Fuzz/dictionaries/wordbox.dict) ;;
 esac
 
 # -timeout: an input that takes more than 10 s is a hang. -rss_limit_mb: more than 2 GB is a

@@ -7,6 +7,8 @@ import hashlib
 import io
 import os
 import re
+import shutil
+import subprocess
 import sys
 import zipfile
 
@@ -86,6 +88,19 @@ def deflate_variants():
     yield bytes(stream.data)
 
 
+def pdftotext(path: str, mode: str) -> bytes:
+    """poppler's text of a PDF (`-layout` or `-bbox-layout`), or nothing without poppler."""
+    if not shutil.which("pdftotext"):
+        return b""
+    try:
+        return subprocess.run(["pdftotext", mode, "-enc", "UTF-8", path, "-"], capture_output=True, timeout=60).stdout
+    except (subprocess.SubprocessError, OSError):
+        return b""
+
+
+pdfs = list(files(os.path.join(corpus, "pdf-tables"), *fixtures, suffixes=(".pdf",)))
+
+
 def xml_parts(path: str):
     try:
         with zipfile.ZipFile(path) as archive:
@@ -114,6 +129,24 @@ elif target == "text":
         for piece in text_tables(read(path)):
             emit(b"\0" + piece)
             emit(b"\x0e" + piece)
+elif target == "layout":
+    for path in pdfs:
+        for page in pdftotext(path, "-layout").split(b"\f"):
+            if page.strip():
+                emit(b"\0" + page)
+                emit(b"\x30" + page)
+    for path in texts:
+        for piece in text_tables(read(path)):
+            emit(b"\x10" + piece.replace(b"\t", b"    "))
+elif target == "wordbox":
+    for path in pdfs:
+        boxes = pdftotext(path, "-bbox-layout")
+        if boxes:
+            emit(b"\xff" + boxes)
+            # One page alone, so that small seeds reach the layout too.
+            first_page = re.search(rb"(?s)^.*?</page>", boxes)
+            if first_page:
+                emit(b"\x03" + first_page.group(0) + b"</doc></body></html>")
 elif target == "csv":
     for path in files(os.path.join(corpus, "csv-spectrum", "csvs"), os.path.join(root, "Fuzz", "seeds", "csv"), *fixtures,
                       suffixes=(".csv", ".tsv")):
