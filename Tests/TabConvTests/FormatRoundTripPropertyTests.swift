@@ -1,5 +1,6 @@
 import CSVFormat
 import JSONFormat
+import OOXML
 import TableModel
 import XCTest
 
@@ -26,9 +27,20 @@ import XCTest
 ///     place in CSV (the header is the flat column names); the table id is the file name;
 ///   - columns named like identifiers (`id`, `编码`) keep their digits as text.
 ///   The delimiter is given to the reader: sniffing is a guess about unknown input.
+/// - XLSX → XLSX (without caption rows): the column names, the column types and every cell.
+///   Left out, each for its reason:
+///   - numbers of more than 15 significant digits are written as text (a spreadsheet holds a
+///     double), with a warning; `--xlsx-numbers always` writes them as numbers that Excel rounds;
+///   - a number's raw text is not kept (the cell shows the number in a format of its scale);
+///   - a negative zero is written as zero (spreadsheet numbers have no sign of zero);
+///   - an empty text cell is an empty cell, and rows with no value at the end of a table are
+///     not kept (a worksheet's rows end at its last value);
+///   - caption, unit and notes are rows above the header (`writesCaptionRows`), read back as
+///     the sheet's title row, not as head fields; the table id is the sheet name (at most 31
+///     characters, without `[]:*?/\`); row kinds are bold rows; the column header is one row
+///     of labels here (a header tree comes back from its merged cells, tested in OOXMLTests).
 /// - No reader exists for JSON Lines and Markdown (output-only formats), so they cannot
-///   round-trip. XLSX joins when its writer lands: XLSX → XLSX for cells, with numbers beyond
-///   15 significant digits written as text unless `--xlsx-numbers always`.
+///   round-trip.
 final class FormatRoundTripPropertyTests: XCTestCase {
     /// Tables per property; the seed makes every run the same (a failure names its case).
     private let cases = 1_000
@@ -38,7 +50,7 @@ final class FormatRoundTripPropertyTests: XCTestCase {
     func testJSONWriteThenReadGivesTheSameDocument() throws {
         var generator = TableGenerator(seed: 0x7AB_C0DE)
         for index in 0..<cases {
-            let document = generator.document(forCSV: false)
+            let document = generator.document(for: .json)
             for asStrings in [false, true] where !asStrings || generator.hasOnlyTypedColumns(document) {
                 let output = MemoryByteSink()
                 try DocumentSource(document).transfer(to: JSONWriter(output: output, options: JSONWriteOptions(numbersAsStrings: asStrings)))
@@ -64,7 +76,7 @@ final class FormatRoundTripPropertyTests: XCTestCase {
             (0x09, false, .utf8, .crlf), (0x7C, true, .utf8, .crlf), (0x2C, false, .gb18030, .crlf),
         ]
         for index in 0..<cases {
-            let table = generator.document(forCSV: true).tables[0]
+            let table = generator.document(for: .csv).tables[0]
             let variant = variants[index % variants.count]
             let output = MemoryByteSink()
             let writeOptions = CSVWriteOptions(delimiter: variant.delimiter, bom: variant.bom, encoding: variant.encoding,
@@ -88,6 +100,37 @@ final class FormatRoundTripPropertyTests: XCTestCase {
             guard read.rows.map(\.cells) == table.rows.map(\.cells) else {
                 let pairs = zip(table.rows.map(\.cells), read.rows.map(\.cells)).enumerated().first { $0.element.0 != $0.element.1 }
                 return XCTFail("case \(index) \(variant): \(table.rows.count) rows written, \(read.rows.count) read; first difference: \(String(describing: pairs))\n\(output.text)")
+            }
+        }
+    }
+
+    // MARK: XLSX
+
+    func testXLSXWriteThenReadGivesTheSameTable() throws {
+        var generator = TableGenerator(seed: 0x0_5EE7)
+        for index in 0..<(cases / 4) {
+            let table = generator.document(for: .xlsx).tables[0]
+            let output = MemoryByteSink()
+            let writer = XLSXWriter(output: output, options: XLSXWriteOptions(deflatesInBackground: false, writesCaptionRows: false))
+            try DocumentSource(Document(source: SourceInfo(name: "t", format: "csv"), tables: [table])).transfer(to: writer)
+            var readOptions = XLSXReadOptions()
+            readOptions.readsInBackground = false
+            readOptions.headerRows = 1
+            let read: Table
+            do {
+                read = try XCTUnwrap(XLSXReader(bytes: output.bytes, name: "t.xlsx", options: readOptions).readDocument().tables.first)
+            } catch {
+                return XCTFail("case \(index): the written workbook does not read: \(error)")
+            }
+            let expectedPaths = table.columns.map(\.path)
+            let readPaths = read.columns.map(\.path)
+            guard readPaths == expectedPaths else {
+                return XCTFail("case \(index): columns \(readPaths) ≠ \(expectedPaths)")
+            }
+            XCTAssertEqual(read.columns.map(\.type), table.columns.map(\.type), "case \(index)")
+            guard read.rows.map(\.cells) == table.rows.map(\.cells) else {
+                let pairs = zip(table.rows.map(\.cells), read.rows.map(\.cells)).enumerated().first { $0.element.0 != $0.element.1 }
+                return XCTFail("case \(index): \(table.rows.count) rows written, \(read.rows.count) read; first difference: \(String(describing: pairs))")
             }
         }
     }
@@ -122,6 +165,9 @@ final class FormatRoundTripPropertyTests: XCTestCase {
 
 /// Random tables from a seeded generator (SplitMix64), so that a failure repeats.
 struct TableGenerator {
+    /// The format a table is made for: what it can hold decides what is generated.
+    enum Target { case json, csv, xlsx }
+
     private var state: UInt64
 
     init(seed: UInt64) { state = seed }
@@ -146,24 +192,29 @@ struct TableGenerator {
         "-", ".", "\\", "/", "<", "&", "'", "=", "\u{3000}", "１２", "\u{2212}",
     ]
 
-    mutating func text(forCSV: Bool) -> String {
+    mutating func text(for target: Target) -> String {
         while true {
             var result = ""
-            if chance(10) { result = pick(["007", "020101", "00", "0x1F", "1e5", "NaN", "-", "+", "1,23"]) }
+            if chance(10) { result = pick(["007", "020101", "00", "0x1F", "1e5", "NaN", "-", "+", "1,23", "_x0041_", "_x005F_"]) }
             for _ in 0..<below(10) { result += pick(Self.pieces) }
-            if !forCSV {
+            switch target {
+            case .json:
                 if chance(5) { result += "\u{0}" }
                 return result
+            case .xlsx:
+                // An empty text cell is an empty cell in a worksheet.
+                if !result.isEmpty { return result }
+            case .csv:
+                // CSV keeps text only when it does not read as a number and is not empty; a BOM
+                // character first in the file would be taken for a byte order mark.
+                if result.isEmpty || result.hasPrefix("\u{FEFF}") { continue }
+                if case .text(let kept) = CellTyping.standard.cell(result), kept == result { return result }
             }
-            // CSV keeps text only when it does not read as a number and is not empty; a BOM
-            // character first in the file would be taken for a byte order mark.
-            if result.isEmpty || result.hasPrefix("\u{FEFF}") { continue }
-            if case .text(let kept) = CellTyping.standard.cell(result), kept == result { return result }
         }
     }
 
     /// A number of 1–38 significant digits and scale 0–12, sometimes negative (`-0` included).
-    mutating func number(forCSV: Bool) -> Cell {
+    mutating func number(for target: Target) -> Cell {
         while true {
             let scale = below(13)
             let integerDigits = below(39 - scale) + (scale == 0 ? 1 : 0)
@@ -176,37 +227,46 @@ struct TableGenerator {
             if chance(35) { digits = "-" + digits }
             if chance(3) { digits = pick(["0", "-0", "-0.00", "0.000000000000", "-0.000000000001"]) }
             guard let value = ExactDecimal(digits, options: .plain) else { continue }
-            // CSV: integers of 16+ characters read back as text (the ID rule).
-            if forCSV && value.scale == 0 && value.text.utf8.count >= CellTyping.standard.longDigitRunAsText { continue }
-            if !forCSV && chance(20) { return .number(value, raw: value.groupedText + (chance(50) ? "" : " ")) }
+            switch target {
+            case .json:
+                if chance(20) { return .number(value, raw: value.groupedText + (chance(50) ? "" : " ")) }
+            case .csv:
+                // Integers of 16+ characters read back as text (the ID rule).
+                if value.scale == 0 && value.text.utf8.count >= CellTyping.standard.longDigitRunAsText { continue }
+            case .xlsx:
+                // More than a double's 15 digits are written as text; a negative zero as zero.
+                if value.significantDigitCount > 15 || (value.isZero && value.isNegative) { continue }
+            }
             return .number(value)
         }
     }
 
-    private mutating func columnName(forCSV: Bool) -> String {
+    private mutating func columnName(for target: Target) -> String {
         while true {
-            let name = text(forCSV: forCSV)
-            if forCSV && (name.isEmpty || CellTyping.isIdentifierColumn(name)) { continue }
+            let name = text(for: target)
+            if target == .csv && CellTyping.isIdentifierColumn(name) { continue }
             return name
         }
     }
 
-    /// A document of one table (CSV) or 0–3 tables (JSON) with random heads, rows and cells.
-    mutating func document(forCSV: Bool) -> Document {
-        var document = Document(source: SourceInfo(name: forCSV ? "t" : text(forCSV: false), format: pick(["csv", "text", "xlsx"])))
-        for _ in 0..<(forCSV ? 1 : below(4)) {
-            document.tables.append(table(forCSV: forCSV))
+    /// A document of one table (CSV, XLSX) or 0–3 tables (JSON) with random heads, rows and cells.
+    mutating func document(for target: Target) -> Document {
+        let isJSON = target == .json
+        var document = Document(source: SourceInfo(name: isJSON ? text(for: .json) : "t", format: pick(["csv", "text", "xlsx"])))
+        for _ in 0..<(isJSON ? below(4) : 1) {
+            document.tables.append(table(for: target))
         }
-        if !forCSV {
+        if isJSON {
             for _ in 0..<below(3) {
                 document.diagnostics.append(Diagnostic(pick([.warning, .note, .error]), line: chance(50) ? below(10_000) : nil,
-                                                       place: chance(30) ? text(forCSV: false) : nil, text(forCSV: false)))
+                                                       place: chance(30) ? text(for: .json) : nil, text(for: .json)))
             }
         }
         return document
     }
 
-    private mutating func table(forCSV: Bool) -> Table {
+    private mutating func table(for target: Target) -> Table {
+        let isJSON = target == .json
         let width = 1 + below(7)
         // Each column is mostly numbers, mostly text, or mixed.
         let kinds = (0..<width).map { _ in below(3) }
@@ -218,38 +278,41 @@ struct TableGenerator {
                 if chance(15) {
                     cells.append(.empty)
                 } else if kinds[column] == 0 || (kinds[column] == 2 && chance(50)) {
-                    cells.append(number(forCSV: forCSV))
+                    cells.append(number(for: target))
                 } else {
-                    cells.append(.text(text(forCSV: forCSV)))
+                    cells.append(.text(text(for: target)))
                 }
             }
-            let kind: RowKind = forCSV ? .data : pick(RowKind.allCases)
-            rows.append(Row(kind: kind, line: forCSV ? nil : (chance(80) ? line : nil), cells: cells))
+            rows.append(Row(kind: isJSON ? pick(RowKind.allCases) : .data, line: isJSON && chance(80) ? line : nil, cells: cells))
             line += 1 + below(3)
+        }
+        if target == .xlsx {
+            // A worksheet's rows end at its last value.
+            while let last = rows.last, last.cells.allSatisfy(\.isEmpty) { rows.removeLast() }
         }
         var columns: [Column] = []
         for column in 0..<width {
-            let path = forCSV ? [columnName(forCSV: true)] : (0..<(1 + below(3))).map { _ in text(forCSV: false) }
+            let path = isJSON ? (0..<(1 + below(3))).map { _ in text(for: .json) } : [columnName(for: target)]
             let values = rows.map { $0.cells[column] }
             let type: ColumnType = values.contains { $0.text != nil } ? .text : (values.contains { $0.number != nil } ? .number : .empty)
             var made = Column(path: path, type: type)
-            if !forCSV && chance(10) { made.name = text(forCSV: false) }
+            if isJSON && chance(10) { made.name = text(for: .json) }
             columns.append(made)
         }
-        var head = TableHead(id: forCSV ? "t" : text(forCSV: false), columns: columns)
+        var head = TableHead(id: isJSON ? text(for: .json) : "t", columns: columns)
         head.header = [columns.enumerated().map { HeaderCell(text: $0.element.name, column: $0.offset) }]
-        if !forCSV {
-            head.title = text(forCSV: false)
-            head.unit = chance(50) ? pick(["万元", "元", "USD thousand", text(forCSV: false)]) : nil
-            head.notes = (0..<below(3)).map { _ in text(forCSV: false) }
+        if isJSON {
+            head.title = text(for: .json)
+            head.unit = chance(50) ? pick(["万元", "元", "USD thousand", text(for: .json)]) : nil
+            head.notes = (0..<below(3)).map { _ in text(for: .json) }
             head.line = chance(50) ? below(100) : nil
             if chance(40) {
-                head.header.insert([HeaderCell(text: text(forCSV: false), column: 0, columnSpan: width, rowSpan: 1)], at: 0)
+                head.header.insert([HeaderCell(text: text(for: .json), column: 0, columnSpan: width, rowSpan: 1)], at: 0)
             }
         }
         var table = Table(head: head, rows: rows)
-        if !forCSV {
-            table.repairs = (0..<below(3)).map { _ in Repair(line: below(500), action: text(forCSV: false)) }
+        if isJSON {
+            table.repairs = (0..<below(3)).map { _ in Repair(line: below(500), action: text(for: .json)) }
         }
         return table
     }

@@ -7,7 +7,7 @@ import ZipArchive
 /// Reads every table and row of the workbook in `bytes`, errors ignored, with options from `flags`.
 func readWorkbook(_ bytes: [UInt8], flags: UInt8) {
     var options = XLSXReadOptions()
-    options.inflatesInBackground = false
+    options.readsInBackground = false
     options.headerRows = [nil, nil, 0, 2][Int(flags & 3)]
     options.fillDown = flags & 4 != 0
     options.lookaheadRows = flags & 8 == 0 ? 1_000 : 1
