@@ -8,7 +8,8 @@
 # space (default 512: the Swift runtime, ICU data and thread arenas take about 300 MB before a
 # byte is read), and a 100 MB quoted field must fail at the 32 MiB field limit under the same
 # bound; the same rows (up to Excel's 1,048,576) as an XLSX sheet (written by python3's zipfile)
-# must convert to CSV under it too. The peak resident size is printed (and must stay under RSS_MB, default 128) when
+# must convert to CSV under it too. Finally a CSV of one row more than a worksheet holds and
+# one of one column more must fail as XLSX output with one line and no file. The peak resident size is printed (and must stay under RSS_MB, default 128) when
 # /usr/bin/time is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -111,6 +112,20 @@ with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED, compresslevel=1) as
 else
   echo "skip XLSX: python3 is needed to write the workbook"
 fi
+
+echo "== tables larger than a worksheet, written as XLSX"
+awk 'BEGIN { print "n"; for (i = 1; i <= 1048576; i++) print i }' > "$work/rows.csv"
+awk 'BEGIN { for (row = 0; row < 2; row++) { for (i = 1; i <= 16385; i++) printf "%s%s", (i > 1 ? "," : ""), (row ? i : "c" i); print "" } }' > "$work/columns.csv"
+rm -f "$work/time"
+for input in rows columns; do
+  set +e
+  "$tabconv" "$work/$input.csv" -q -o "$work/$input.xlsx" 2> "$work/err"
+  code=$?
+  set -e
+  leftovers=$(ls -A "$work" | grep -c 'xlsx' || true)
+  if [ "$leftovers" -ne 0 ] || [ "$(wc -l < "$work/err")" -ne 1 ]; then code=97; fi
+  report "$input over Excel's limit → XLSX" "$code" 1 "$(cat "$work/err"), no output file"
+done
 
 if [ $failures -gt 0 ]; then
   echo "bounds: $failures check(s) failed"
