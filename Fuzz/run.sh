@@ -61,6 +61,9 @@ esac
 # -timeout: an input that takes more than 10 s is a hang. -rss_limit_mb: more than 2 GB is a
 # memory bomb. -max_len: inputs up to 256 KiB (whole small workbooks and text tables).
 # detect_leaks=0: Swift's runtime keeps metadata caches that LeakSanitizer reports.
-ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:allocator_may_return_null=1} \
+# handle_sigill/handle_sigtrap: a Swift trap (overflow, bounds, Int of infinity) gets AddressSanitizer's
+# stack trace; SWIFT_BACKTRACE=enable=no keeps Swift's own crash handler (whose memory reads
+# ASan would report instead) out of the way.
+SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:allocator_may_return_null=1:handle_sigill=1:handle_sigtrap=1} \
   "$out/bin/fuzz-$target" "${dictionary[@]}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
   -max_len=262144 -print_final_stats=1 -artifact_prefix="$artifacts/" "$@" "$corpus" "$seeds"
