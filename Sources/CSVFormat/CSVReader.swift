@@ -163,7 +163,7 @@ public final class CSVReader: TableSource {
                 }
                 try producer.fit(&cells, line: line)
                 diagnostics += producer.takeDiagnostics()
-                return Row(line: line, cells: cells)
+                return Row(kind: TableLabels.rowKind(cells), line: line, cells: cells)
             }
             let row = readsInBackground ? try nextPumpedRow() : try nextProducedRow()
             if row == nil { rowsEnded = true }
@@ -257,7 +257,7 @@ final class RowProducer {
         let line = records.record.line
         noteContradictions(cells, line: line)
         try fit(&cells, line: line)
-        return Row(line: line, cells: cells)
+        return Row(kind: TableLabels.rowKind(cells), line: line, cells: cells)
     }
 
     /// The typed cells of the current record.

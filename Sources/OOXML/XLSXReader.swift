@@ -15,6 +15,12 @@
 // when merges found later touched the top rows, and `fillDown` costs one extra pass over the
 // sheet to find the merges first.
 //
+// Rows above the header that are each one merged cell across the table are read as the text
+// reader reads the lines above a table (`TableLabels`): the first is the caption (`预算05表 一般
+// 公共预算支出表` gives the id and the title; other text is the title), a unit line
+// (`金额单位：万元`) gives the unit, the others are notes. A row's kind (total, subtotal) comes from
+// its first label that is no number (`合 计`), by the same rules.
+//
 // Values: numbers keep the scale their format shows (`0.000000` → `9885.752630`) without losing
 // stored digits (only binary noise past 15 significant digits is rounded off), `General`
 // keeps the stored digits (exponents expanded as text), dates become ISO 8601 text (1900 system
@@ -298,16 +304,22 @@ final class XLSXSheetStream {
         var head = TableHead(id: info.name, line: buffered.first?.number)
         if info.state != .visible { head.notes.append(info.state == .hidden ? "hidden sheet" : "very hidden sheet") }
 
-        // A title: a top row that is one merged cell across the whole table and nothing else.
+        // The preamble: top rows that are each one merged cell across the whole table and
+        // nothing else (a caption, a unit line, notes), above the header.
         var headerStart = tableTopRow
-        if options.headerRows == nil, let top = buffered.first,
-           let title = merges.first(where: { $0.top == top.number - 1 && $0.left <= firstColumn && $0.right >= last && $0.right > $0.left }),
-           buffered.count > 1, nonEmptyColumns(top).allSatisfy({ title.contains(row: top.number - 1, column: $0) }) {
-            head.title = top.cells[safe: title.left]?.plainText ?? ""
-            headerStart = title.bottom + 1
-            while let row = sheet.queuedRows.first, row.number - 1 < headerStart { _ = sheet.takeRow() }
-            tableTopRow = sheet.queuedRows.first.map { $0.number - 1 } ?? headerStart
-            headerStart = tableTopRow
+        if options.headerRows == nil {
+            var preambleRows = 0
+            while let top = sheet.queuedRows.first, sheet.queuedRowCount > 1,
+                  let (text, bottom) = spanningText(top, last: last) {
+                readPreambleRow(text, isFirst: preambleRows == 0, into: &head)
+                preambleRows += 1
+                headerStart = bottom + 1
+                while let row = sheet.queuedRows.first, row.number - 1 < headerStart { _ = sheet.takeRow() }
+            }
+            if preambleRows > 0 {
+                tableTopRow = sheet.queuedRows.first.map { $0.number - 1 } ?? headerStart
+                headerStart = tableTopRow
+            }
         }
 
         headerRowCount = options.headerRows ?? headerRowsFromMerges(top: headerStart)
@@ -317,8 +329,31 @@ final class XLSXSheetStream {
         return head
     }
 
-    private func nonEmptyColumns(_ row: XLSXSheetRows.BufferedRow) -> [Int] {
-        row.cells.indices.filter { !row.cells[$0].isEmpty }
+    /// The text and the last row of a row that is one merged cell across the table's columns (up
+    /// to `last`) and nothing else, or nil.
+    private func spanningText(_ row: XLSXSheetRows.BufferedRow, last: Int) -> (text: String, bottom: Int)? {
+        let index = row.number - 1
+        guard let merge = merges.first(where: { $0.top == index && $0.left <= firstColumn && $0.right >= last && $0.right > $0.left }),
+              row.cells.indices.allSatisfy({ row.cells[$0].isEmpty || merge.contains(row: index, column: $0) }) else { return nil }
+        return (row.cells[safe: merge.left]?.plainText ?? "", merge.bottom)
+    }
+
+    /// What a preamble row says, by the rules the text reader applies to the lines above a
+    /// table (`TableLabels`): the first row is the caption (`预算05表 一般公共预算支出表` gives
+    /// the id and the title; other text is the title and the sheet name stays the id, and a
+    /// title that only repeats the sheet name adds nothing); the first unit line
+    /// (`金额单位：万元`) gives the unit; other rows are notes.
+    private func readPreambleRow(_ text: String, isFirst: Bool, into head: inout TableHead) {
+        if head.unit == nil, let (_, unit) = TableLabels.unit(text) {
+            head.unit = unit
+        } else if isFirst, let caption = TableLabels.caption(text) {
+            head.id = caption.id
+            head.title = caption.title
+        } else if isFirst {
+            if text != info.name { head.title = text }
+        } else if !text.isEmpty {
+            head.notes.append(text)
+        }
     }
 
     /// The header's height from the merges that start in its top row: every merge starting
@@ -404,7 +439,9 @@ final class XLSXSheetStream {
         return (0..<width).map { index in
             let path = headerRowCount == 0 ? [CellReference.columnName(firstColumn + index)] : paths[index]
             let type: ColumnType = sawOther[index] ? .text : sawNumber[index] ? .number : .empty
-            return Column(path: path, type: type)
+            var column = Column(path: path, type: type)
+            if path.isEmpty { column.name = Column.unlabelledName(at: index) }
+            return column
         }
     }
 
@@ -475,7 +512,7 @@ final class XLSXSheetStream {
             }
         }
         if options.fillDown && !merges.isEmpty { fillMerged(&cells, row: buffered.number - 1) }
-        return Row(kind: .data, line: buffered.number, cells: cells)
+        return Row(kind: TableLabels.rowKind(cells), line: buffered.number, cells: cells)
     }
 
     private func warnOverflow(_ row: Int) {

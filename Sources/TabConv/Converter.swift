@@ -100,10 +100,15 @@ public enum TabConv {
         let sink: TableSink & OutputCommitting
         if toFolder {
             let folder = destination.hasSuffix("/") ? String(destination.dropLast()) : destination
-            guard isDirectory(folder) else {
-                throw FormatError(file: destination, "no such folder: create it first")
+            var created = false
+            if !isDirectory(folder) {
+                guard mkdir(folder, 0o755) == 0 else {
+                    throw FormatError(file: destination, "cannot create the folder: \(String(cString: strerror(errno)))")
+                }
+                created = true
             }
-            sink = FolderSink(folder: folder, format: outputFormat, options: options, input: input)
+            sink = FolderSink(folder: folder, format: outputFormat, options: options, input: input,
+                              removesFolderOnDiscard: created)
         } else {
             let file = try AtomicFileSink(path: destination)
             do {
@@ -237,8 +242,12 @@ final class FolderSink: TableSink, OutputCommitting {
     private var usedNames: Set<String> = []
     private var diagnostics: [Diagnostic] = []
 
-    init(folder: String, format: Format, options: ConversionOptions, input: String) {
+    /// True when the conversion created the folder, so that a failure removes it again.
+    private let removesFolderOnDiscard: Bool
+
+    init(folder: String, format: Format, options: ConversionOptions, input: String, removesFolderOnDiscard: Bool) {
         self.folder = folder
+        self.removesFolderOnDiscard = removesFolderOnDiscard
         self.format = format
         self.options = options
         self.input = input
@@ -281,7 +290,10 @@ final class FolderSink: TableSink, OutputCommitting {
         for file in files { try file.commit() }
     }
 
-    func discard() { files.forEach { $0.discard() } }
+    func discard() {
+        files.forEach { $0.discard() }
+        if removesFolderOnDiscard { rmdir(folder) }
+    }
     var committedPaths: [String] { files.map(\.path) }
     var writerDiagnostics: [Diagnostic] { diagnostics }
 }

@@ -117,6 +117,9 @@ public struct Column: Hashable, Sendable {
 
     /// The flat name of a header path: the labels joined with `/`.
     public static func name(for path: [String]) -> String { path.joined(separator: "/") }
+
+    /// The name of a column without header labels: `Column 3` for the third (`position` 2).
+    public static func unlabelledName(at position: Int) -> String { "Column \(position + 1)" }
 }
 
 /// A change a reader made to what it read, so that nothing is altered silently.

@@ -67,7 +67,8 @@ public enum TextDecoding {
             }
             let second = bytes[index + 1]
             if second < minimumSecond || second > maximumSecond { return index }
-            for position in (index + 2)..<(index + length) where bytes[position] & 0xC0 != 0x80 { return index }
+            if length >= 3 && bytes[index + 2] & 0xC0 != 0x80 { return index }
+            if length == 4 && bytes[index + 3] & 0xC0 != 0x80 { return index }
             index += length
         }
         return nil
@@ -76,16 +77,25 @@ public enum TextDecoding {
     /// Decodes a whole document: the text (without byte order mark) and the encoding found.
     /// Throws a `FormatError` naming the line and byte of the first undecodable byte.
     public static func decode(_ bytes: [UInt8]) throws -> (text: String, encoding: TextEncoding) {
+        let (utf8, encoding) = try decodeToUTF8(bytes)
+        return (String(decoding: utf8, as: UTF8.self), encoding)
+    }
+
+    /// Decodes a whole document to UTF-8 bytes (without byte order mark): the bytes of the text
+    /// `decode` returns. UTF-8 input is validated once and, without a byte order mark, returned
+    /// as it is (no copy). Throws like `decode`.
+    public static func decodeToUTF8(_ bytes: [UInt8]) throws -> (utf8: [UInt8], encoding: TextEncoding) {
         let (encoding, bomLength) = bytes.withUnsafeBytes { detect($0, isComplete: true) }
-        let body = Array(bytes[bomLength...])
         switch encoding {
         case .utf8:
-            return (String(decoding: body, as: UTF8.self), .utf8)
+            // Without a byte order mark, `detect` found the whole input valid.
+            if bomLength == 0 { return (bytes, .utf8) }
+            return (repairedUTF8(Array(bytes[bomLength...])), .utf8)
         default:
             let converter = try Transcoder(from: encoding)
+            let body = Array(bytes[bomLength...])
             do {
-                let utf8 = try converter.convert(body, isFinal: true)
-                return (String(decoding: utf8, as: UTF8.self), encoding)
+                return (repairedUTF8(try converter.convert(body, isFinal: true)), encoding)
             } catch var error as FormatError {
                 // The whole document is at hand: name the line of the bad byte too.
                 if error.line == nil, let offset = converter.failureOffset {
@@ -94,6 +104,13 @@ public enum TextDecoding {
                 throw error
             }
         }
+    }
+
+    /// `bytes` when they are valid UTF-8; else with each invalid sequence replaced by U+FFFD, as
+    /// `String(decoding:as:)` does.
+    private static func repairedUTF8(_ bytes: [UInt8]) -> [UInt8] {
+        if bytes.withUnsafeBufferPointer({ firstInvalidUTF8Offset($0) }) == nil { return bytes }
+        return Array(String(decoding: bytes, as: UTF8.self).utf8)
     }
 
     /// The 1-based line of byte `offset` in `bytes` (counting LF, and CR not followed by LF).

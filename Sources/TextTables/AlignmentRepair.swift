@@ -19,9 +19,10 @@ import TableModel
 enum CellShape: Int, CaseIterable {
     case empty, number, codeName, mark, shortText, mediumText, longText
 
-    init(_ text: String) {
+    /// The shape of `text`; `isNumber` is `CellLabels.isNumber(text)`.
+    init(_ text: String, isNumber: Bool) {
         if text.isEmpty { self = .empty; return }
-        if CellLabels.isNumber(text) { self = .number; return }
+        if isNumber { self = .number; return }
         if CellLabels.codeName(text) != nil { self = .codeName; return }
         var length = 0
         var hasWordCharacter = false
@@ -142,27 +143,26 @@ struct ColumnProfiles {
         isClosed = []
         novelValueScore = []
         for column in 0..<columnCount {
-            let counts = Array(shapeCounts[(column * shapeCount)..<((column + 1) * shapeCount)])
-            shapeScores += Self.scores(counts)
-            for shape in counts.indices where counts[shape] > 0 {
-                var leavingOne = counts
-                leavingOne[shape] -= 1
-                shapeScoresLeavingOneOut[column * shapeCount + shape] = Self.scores(leavingOne)[shape]
+            let counts = shapeCounts[(column * shapeCount)..<((column + 1) * shapeCount)]
+            let rows = counts.reduce(0, +)
+            for shape in 0..<shapeCount {
+                let count = counts[column * shapeCount + shape]
+                shapeScores.append(Self.score(count, isEmpty: shape == 0, rows: rows, empty: counts[column * shapeCount]))
+                if count > 0 {
+                    shapeScoresLeavingOneOut[column * shapeCount + shape] = Self.score(
+                        count - 1, isEmpty: shape == 0, rows: rows - 1, empty: counts[column * shapeCount] - (shape == 0 ? 1 : 0))
+                }
             }
             isClosed.append(setMembers[column] >= 6 && distinct[column] * 3 <= setMembers[column])
             novelValueScore.append(log(Double(distinct[column] + 1) / Double(setMembers[column] + distinct[column] + 1)))
         }
     }
 
-    private static func scores(_ counts: [Int]) -> [Double] {
-        let rows = Double(counts.reduce(0, +))
-        let empty = Double(counts[0])
-        let emptyShare = (empty + 0.5) / (rows + 1)
-        var scores = [log(emptyShare)]
-        for shape in 1..<counts.count {
-            scores.append(log(1 - emptyShare) + log((Double(counts[shape]) + 0.2) / (rows - empty + 1.2)))
-        }
-        return scores
+    /// The score of a shape seen `count` times in a column of `rows` cells, `empty` of them empty.
+    private static func score(_ count: Int, isEmpty: Bool, rows: Int, empty: Int) -> Double {
+        let emptyShare = (Double(empty) + 0.5) / (Double(rows) + 1)
+        if isEmpty { return log(emptyShare) }
+        return log(1 - emptyShare) + log((Double(count) + 0.2) / (Double(rows) - Double(empty) + 1.2))
     }
 
     /// The log-likelihood of a cell in `column`, judged without `own`, the cell this row put
@@ -189,11 +189,13 @@ struct ColumnProfiles {
 }
 
 struct AlignmentRepairer {
-    /// Data rows (cleaned), each `columnCount` cells.
-    let rows: [[String]]
+    /// Data rows (their cleaned cells' numbers in `facts`), each `columnCount` cells.
+    let rows: [[Int]]
     /// Rows that may be moved and that teach the profiles (data rows, not totals).
     let eligible: [Bool]
     let columnCount: Int
+    /// The cells' numbers and shapes (the document's, shared by its tables).
+    let facts: CellFacts
     /// How much better (in log-likelihood) a placement must fit than the row as read, in all
     /// and in its filled cells alone.
     var margin = 4.0
@@ -221,11 +223,8 @@ struct AlignmentRepairer {
     /// The realignments that make rows fit the column profiles, by row index.
     func realignments() -> [Int: Realignment] {
         guard columnCount >= 2, columnCount <= maximumColumns, eligible.filter({ $0 }).count >= minimumRows else { return [:] }
-        // Texts numbered per table, the empty text first (0, as the cells a realignment inserts);
-        // each distinct text's shape is found once.
-        var numbering = TextNumbering()
-        numbering.number(of: "")
-        var shapes: [CellShape] = [.empty]
+        // Texts numbered in the document, the empty text first (0, as the cells a realignment
+        // inserts); each distinct text's shape is found once.
         var shaped: [ShapedRow] = []
         shaped.reserveCapacity(rows.count)
         for (index, cells) in rows.enumerated() {
@@ -233,23 +232,19 @@ struct AlignmentRepairer {
                 shaped.append(ShapedRow(values: [], shapes: []))
                 continue
             }
-            let values = cells.map { cell -> Int in
-                let (number, isNew) = numbering.number(of: cell)
-                if isNew { shapes.append(CellShape(cell)) }
-                return number
-            }
-            shaped.append(ShapedRow(values: values, shapes: values.map { shapes[$0] }))
+            shaped.append(ShapedRow(values: cells, shapes: facts.shapes(of: cells)))
         }
         // Only rows with trailing empty cells can have lost cells.
         let candidates = rows.indices.filter { eligible[$0] && shaped[$0].shapes.last == .empty }
         guard !candidates.isEmpty else { return [:] }
         var current: [Int: Realignment] = [:]
+        var scratch = Scratch(columnCount: columnCount)
         for _ in 0..<4 {
             let placed = rows.indices.map { eligible[$0] ? shaped[$0].applying(current[$0]) : shaped[$0] }
             let profiles = ColumnProfiles(placed, eligible: eligible, columnCount: columnCount)
             var next: [Int: Realignment] = [:]
             for index in candidates {
-                if let realignment = bestRealignment(shaped[index], own: placed[index], profiles) {
+                if let realignment = bestRealignment(shaped[index], own: placed[index], profiles, scratch: &scratch) {
                     next[index] = realignment
                 }
             }
@@ -260,57 +255,79 @@ struct AlignmentRepairer {
     }
 
     /// `cells` with a realignment applied.
-    static func apply(_ realignment: Realignment, to cells: [String]) -> [String] {
+    static func apply<Cell>(_ realignment: Realignment, to cells: [Cell], empty: Cell) -> [Cell] {
         var moved = cells
-        moved.insert(contentsOf: repeatElement("", count: realignment.count), at: realignment.position)
+        moved.insert(contentsOf: repeatElement(empty, count: realignment.count), at: realignment.position)
         moved.removeLast(realignment.count)
         return moved
+    }
+
+    /// Buffers `bestRealignment` fills for each row, made once per table.
+    struct Scratch {
+        /// Where the row as placed holds each set member's value, by source column.
+        var ownColumns: [Int?]
+        /// Prefix sums, as read: of all cells, of the filled ones, and of empty cells in each column.
+        var asRead: [Double]
+        var filledAsRead: [Double]
+        var empties: [Double]
+        /// Suffix sums of the cells moved right, from a column to the end: all, and filled ones.
+        var shifted: [Double]
+        var filledShifted: [Double]
+
+        init(columnCount: Int) {
+            ownColumns = [Int?](repeating: nil, count: columnCount)
+            asRead = [Double](repeating: 0, count: columnCount + 1)
+            (filledAsRead, empties, shifted, filledShifted) = (asRead, asRead, asRead, asRead)
+        }
     }
 
     /// The placement that fits best, when it beats the row as read by the margin, both in all
     /// and in its filled cells alone: a row whose values all sit in columns of their shape is
     /// not moved just because an empty cell of it is rare where it is.
-    private func bestRealignment(_ row: ShapedRow, own: ShapedRow, _ profiles: ColumnProfiles) -> Realignment? {
+    private func bestRealignment(_ row: ShapedRow, own: ShapedRow, _ profiles: ColumnProfiles,
+                                 scratch: inout Scratch) -> Realignment? {
         let count = columnCount
         var trailingEmpty = 0
         while trailingEmpty < count && row.shapes[count - 1 - trailingEmpty] == .empty { trailingEmpty += 1 }
         guard trailingEmpty > 0 && trailingEmpty < count else { return nil }
+        // Where the row as placed holds each set member's value (left out of its affinities).
+        for source in 0..<count {
+            scratch.ownColumns[source] = row.shapes[source].isSetMember ? own.values.firstIndex(of: row.values[source]) : nil
+        }
+        let ownColumns = scratch.ownColumns
         func score(_ column: Int, _ source: Int) -> Double {
             let value = row.values[source]
             var score = profiles.score(value, row.shapes[source], in: column, own: (own.values[column], own.shapes[column]))
             if row.shapes[source].isSetMember {
-                score += profiles.affinity(value, in: column, ownColumn: own.values.firstIndex(of: value))
+                score += profiles.affinity(value, in: column, ownColumn: ownColumns[source])
             }
             return score
         }
-        // Prefix sums, as read: of all cells, of the filled ones, and of empty cells in each column.
-        var asRead = [Double](repeating: 0, count: count + 1)
-        var filledAsRead = [Double](repeating: 0, count: count + 1)
-        var empties = [Double](repeating: 0, count: count + 1)
+        scratch.asRead[0] = 0
+        scratch.filledAsRead[0] = 0
+        scratch.empties[0] = 0
         for column in 0..<count {
             let cellScore = score(column, column)
-            asRead[column + 1] = asRead[column] + cellScore
-            filledAsRead[column + 1] = filledAsRead[column] + (row.shapes[column] == .empty ? 0 : cellScore)
-            empties[column + 1] = empties[column]
+            scratch.asRead[column + 1] = scratch.asRead[column] + cellScore
+            scratch.filledAsRead[column + 1] = scratch.filledAsRead[column] + (row.shapes[column] == .empty ? 0 : cellScore)
+            scratch.empties[column + 1] = scratch.empties[column]
                 + profiles.score(0, .empty, in: column, own: (own.values[column], own.shapes[column]))
         }
         var best: Realignment?
-        var bestScore = asRead[count] + margin
-        // Suffix sums of the cells moved `shift` right, from column c to the end.
-        var shifted = [Double](repeating: 0, count: count + 1)
-        var filledShifted = [Double](repeating: 0, count: count + 1)
+        var bestScore = scratch.asRead[count] + margin
         for shift in 1...trailingEmpty {
-            shifted[count] = 0
-            filledShifted[count] = 0
+            scratch.shifted[count] = 0
+            scratch.filledShifted[count] = 0
             for column in stride(from: count - 1, through: shift, by: -1) {
                 let source = column - shift
                 let cellScore = score(column, source)
-                shifted[column] = shifted[column + 1] + cellScore
-                filledShifted[column] = filledShifted[column + 1] + (row.shapes[source] == .empty ? 0 : cellScore)
+                scratch.shifted[column] = scratch.shifted[column + 1] + cellScore
+                scratch.filledShifted[column] = scratch.filledShifted[column + 1] + (row.shapes[source] == .empty ? 0 : cellScore)
             }
             for position in 0..<(count - shift) where row.shapes[position] != .empty {
-                let score = asRead[position] + (empties[position + shift] - empties[position]) + shifted[position + shift]
-                let filledGain = filledShifted[position + shift] - (filledAsRead[count] - filledAsRead[position])
+                let score = scratch.asRead[position] + (scratch.empties[position + shift] - scratch.empties[position])
+                    + scratch.shifted[position + shift]
+                let filledGain = scratch.filledShifted[position + shift] - (scratch.filledAsRead[count] - scratch.filledAsRead[position])
                 if score > bestScore && filledGain >= margin {
                     bestScore = score
                     best = Realignment(position: position, count: shift)

@@ -5,35 +5,8 @@ import TableModel
 
 enum CellLabels {
     /// `.total` for `合计`, `总计`, `本年收入合计`, `收入总计`, `Total`, `Grand total …`;
-    /// `.subtotal` for `小计`, `Subtotal`; `nil` otherwise.
-    static func totalKind(_ label: String) -> RowKind? {
-        guard let first = label.utf8.first else { return nil }
-        if first == 0x54 || first == 0x74 || first == 0x53 || first == 0x73 || first == 0x47 || first == 0x67 {  // T S G
-            let lowered = TextCleanup.trim(label).lowercased()
-            if lowered.hasPrefix("subtotal") || lowered.hasPrefix("sub-total") || lowered.hasPrefix("sub total") {
-                return .subtotal
-            }
-            if lowered == "total" || lowered.hasPrefix("total ") || lowered.hasPrefix("total:")
-                || lowered.hasPrefix("grand total") {
-                return .total
-            }
-        }
-        // Chinese labels are short and end with the total word (before optional colons), spaces
-        // ignored: read from the end, without making the compact text.
-        guard label.utf8.count <= 64 else { return nil }
-        var length = 0
-        var last: Unicode.Scalar = " "
-        var beforeLast: Unicode.Scalar = " "
-        for scalar in label.unicodeScalars.reversed() where !TextCleanup.isSpace(scalar) {
-            if length == 0 && (scalar == ":" || scalar == "：") { continue }
-            length += 1
-            if length == 1 { last = scalar } else if length == 2 { beforeLast = scalar }
-        }
-        guard last == "计" else { return nil }
-        if beforeLast == "小" && length <= 10 { return .subtotal }
-        if (beforeLast == "合" || beforeLast == "总" || beforeLast == "共") && length <= 12 { return .total }
-        return nil
-    }
+    /// `.subtotal` for `小计`, `Subtotal`; `nil` otherwise (the shared rule, `TableLabels`).
+    static func totalKind(_ label: String) -> RowKind? { TableLabels.totalKind(label) }
 
     /// `text` ends with `suffix`, compared as UTF-8 bytes (no grapheme or normalisation work).
     static func hasSuffix(_ text: String, _ suffix: String) -> Bool {
@@ -109,16 +82,73 @@ enum CellLabels {
     }
 
     /// True when the text reads as an amount (the number rule of CellTyping's default).
-    static func isNumber(_ text: String) -> Bool {
-        guard let first = text.utf8.first,
-              (first >= 0x30 && first <= 0x39) || first == 0x2D || first == 0x2B || first == 0x2E
-                || first == 0x28 || first == 0xE2 else { return false }
-        return CellTyping.standard.cell(text).number != nil
-    }
+    static func isNumber(_ text: String) -> Bool { TableLabels.readsAsNumber(text) }
 
     /// A four-digit year (1900–2100): a number that is a header label (`2024 ⇥ 2025`).
     static func isYear(_ text: String) -> Bool {
         guard text.utf8.count == 4, let value = Int(text) else { return false }
         return (1900...2100).contains(value)
+    }
+}
+
+/// What `CellLabels` says of each distinct cell text, found once per text (by its bytes): rows
+/// are judged cell by cell several times (form rows, header rows, repeated headers, row kinds,
+/// column profiles, sum checks), and a document repeats most of its cells. Texts are numbered in the order
+/// first seen, the empty text first (0).
+final class CellFacts {
+    struct Facts {
+        /// An amount (`CellLabels.isNumber`).
+        var isNumber: Bool
+        /// What a row of labels cannot hold: an amount that is not a year, a code-name, a list
+        /// item or a long text.
+        var excludesLabelRow: Bool
+        /// `CellLabels.totalKind`.
+        var totalKind: RowKind?
+        /// What the column profiles of alignment repair see.
+        var shape: CellShape
+        /// What the header's sum checks see.
+        var arithmetic: ArithmeticValue
+
+        init(_ text: String) {
+            isNumber = CellLabels.isNumber(text)
+            excludesLabelRow = (isNumber && !CellLabels.isYear(text)) || CellLabels.codeName(text) != nil
+                || CellLabels.isEnumeratedItem(text) || (text.utf8.count > 50 && text.unicodeScalars.count > 50)
+            totalKind = CellLabels.totalKind(text)
+            shape = CellShape(text, isNumber: isNumber)
+            arithmetic = ArithmeticValue(text, isNumber: isNumber)
+        }
+    }
+
+    private var numbering = TextNumbering()
+    private var known: [Facts] = []
+
+    /// The number of the empty text.
+    static let emptyNumber = 0
+
+    init() { number("") }
+
+    /// The number of `text`.
+    @discardableResult
+    func number(_ text: String) -> Int {
+        let (number, isNew) = numbering.number(of: text)
+        if isNew { known.append(Facts(text)) }
+        return number
+    }
+
+    /// The facts of the text numbered `number`.
+    subscript(number: Int) -> Facts { known[number] }
+
+    /// The facts of `text`.
+    func callAsFunction(_ text: String) -> Facts { known[number(text)] }
+
+    /// The shapes of the texts numbered `numbers`.
+    func shapes(of numbers: [Int]) -> [CellShape] {
+        let known = known
+        return numbers.map { known[$0].shape }
+    }
+
+    /// The numbers of `line`'s cleaned cells: those the tab splitter found, or numbered now.
+    func numbers(of line: TextLine) -> [Int] {
+        line.factNumbers.count == line.clean.count ? line.factNumbers : line.clean.map { number($0) }
     }
 }

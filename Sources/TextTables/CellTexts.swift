@@ -11,7 +11,9 @@ import Darwin
 // costs far more than finding the bytes again, so the tab splitter asks `CellTexts` for each
 // cell's texts: the first time they are made from the bytes (cleaned only when the bytes hold
 // a space at all), after that the same `String`s are handed out. Equal cells then share their
-// storage, which also makes comparing them cheap (`==` sees the same storage first).
+// storage, which also makes comparing them cheap (`==` sees the same storage first). Each cell
+// also gets the `CellFacts` number of its cleaned text, found once per distinct value, so that
+// what is asked of a cell later is an array read, not a hash of its bytes.
 //
 // `TextNumbering` is the table underneath: texts numbered by their UTF-8 bytes, with a byte hash
 // and `memcmp` (Swift's own `String` hashing normalises Unicode, which costs far more).
@@ -89,21 +91,31 @@ struct CellTexts {
     /// Longer cells (paragraphs of text) seldom repeat: they are made each time, not kept.
     static let longestKept = 256
 
+    /// Where the cleaned texts are numbered.
+    let facts: CellFacts
     private var numbering = TextNumbering()
-    /// The cleaned text of each numbered text.
+    /// The cleaned text of each numbered text, and its number in `facts`.
     private var cleaned: [String] = []
+    private var factNumbers: [Int] = []
+
+    init(facts: CellFacts) { self.facts = facts }
 
     /// The texts of the cell made of `bytes`: as extracted, and trimmed and cleaned of wrap
-    /// spaces (`TextCleanup.clean`).
-    mutating func texts(_ bytes: UnsafeBufferPointer<UInt8>) -> (raw: String, clean: String) {
-        if bytes.isEmpty { return ("", "") }
+    /// spaces (`TextCleanup.clean`); and the cleaned text's number in `facts`.
+    mutating func texts(_ bytes: UnsafeBufferPointer<UInt8>) -> (raw: String, clean: String, fact: Int) {
+        if bytes.isEmpty { return ("", "", CellFacts.emptyNumber) }
         guard bytes.count <= Self.longestKept else {
             let raw = String(decoding: bytes, as: UTF8.self)
-            return (raw, Self.clean(raw, bytes))
+            let clean = Self.clean(raw, bytes)
+            return (raw, clean, facts.number(clean))
         }
         let (number, isNew) = numbering.number(of: bytes) { String(decoding: $0, as: UTF8.self) }
-        if isNew { cleaned.append(Self.clean(numbering.texts[number], bytes)) }
-        return (numbering.texts[number], cleaned[number])
+        if isNew {
+            let clean = Self.clean(numbering.texts[number], bytes)
+            cleaned.append(clean)
+            factNumbers.append(facts.number(clean))
+        }
+        return (numbering.texts[number], cleaned[number], factNumbers[number])
     }
 
     /// The cleaned text: the same `String` when no space can change it.

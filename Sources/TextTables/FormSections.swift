@@ -24,10 +24,13 @@ import TableModel
 
 extension TableAssembler {
     /// The sections of `region` when it is a form, each a region of its own; else `[region]`.
+    /// Lines keep what the form reader found of them (`TextLine.holdsOnlyLabels`).
     func formSections(of region: TableRegion, ordinal: Int, diagnostics: inout [Diagnostic]) -> [TableRegion] {
         let rows = FormRow.rows(of: region, classifiedBy: self)
+        var region = region
+        for row in rows { region.lines[row.position].holdsOnlyLabels = row.isLabels }
         guard !rows.isEmpty else { return [region] }
-        let width = region.lines.map(\.raw.count).max() ?? 0
+        let width = region.lines.map { $0.raw.count }.max() ?? 0
         let starts = sectionStarts(rows)
         let plans = starts.indices.map { index in
             planSection(rows[starts[index]..<(index + 1 < starts.count ? starts[index + 1] : rows.count)], width: width)
@@ -78,22 +81,28 @@ extension TableAssembler {
         // Header keys compared by their bytes (a `Set<String>` hashes through Unicode normalisation).
         var keys = TextNumbering()
         var headerKeys: Set<Int> = []
+        let width = rows.map { $0.numbers.count }.max() ?? 0
         var index = 0
         while index < rows.count {
             let headerCount = leadingLabelRows(rows[index...])
-            headerKeys.formUnion(rows[index..<(index + headerCount)].map { keys.number(of: labelKey($0.line.clean)).number })
+            headerKeys.formUnion(rows[index..<(index + headerCount)].map { labelKey($0.line.clean, in: &keys) })
             // The columns the section's data rows fill: a new header lies over other columns.
-            var dataColumns: Set<Int> = []
+            var dataColumns = [Bool](repeating: false, count: width)
+            var hasDataColumns = false
             let bodyStart = index + headerCount
             var next = bodyStart
             while next < rows.count {
                 let row = rows[next]
-                if row.isLabels && !dataColumns.isEmpty && row.filledColumns.count >= 2 && row.keyValue == nil
-                    && !dataColumns.isSuperset(of: row.filledColumns) && !headerKeys.contains(keys.number(of: labelKey(row.line.clean)).number)
+                if row.isLabels && hasDataColumns && row.filledColumns.count >= 2 && row.keyValue == nil
+                    && !row.filledColumns.allSatisfy({ dataColumns[$0] })
+                    && !headerKeys.contains(labelKey(row.line.clean, in: &keys))
                     && !repeatsText(of: rows[bodyStart..<next], row) {
                     break
                 }
-                if !row.isLabels && row.keyValue == nil { dataColumns.formUnion(row.filledColumns) }
+                if !row.isLabels && row.keyValue == nil {
+                    for column in row.filledColumns { dataColumns[column] = true }
+                    hasDataColumns = hasDataColumns || !row.filledColumns.isEmpty
+                }
                 next += 1
             }
             if next < rows.count { starts.append(next) }
@@ -177,17 +186,22 @@ extension TableAssembler {
     private func sectionLines(_ lines: ArraySlice<TextLine>, rows: [FormRow], plan: SectionPlan, width: Int) -> [TextLine] {
         let dropped = Set(plan.keyValueRows.map { rows[$0].position })
         // The kept rows' cells, padded to the region's width, keyed by line position.
-        var kept: [Int: (raw: [String], clean: [String])] = [:]
+        var kept: [Int: (raw: [String], clean: [String], numbers: [Int], holdsOnlyLabels: Bool?)] = [:]
         for index in plan.range where !plan.keyValueRows.contains(index) && rows[index].line.isTabbed {
             let row = rows[index]
-            kept[row.position] = ((0..<width).map(row.raw), (0..<width).map(row.clean))
+            kept[row.position] = ((0..<width).map(row.raw), (0..<width).map(row.clean), (0..<width).map(row.number), row.isLabels)
         }
         if let move = plan.rowLabelMove {
             let from = rows[move.from]
             kept[rows[move.to].position]?.raw[move.column] = from.raw(move.column)
             kept[rows[move.to].position]?.clean[move.column] = from.clean(move.column)
+            kept[rows[move.to].position]?.numbers[move.column] = from.number(move.column)
             kept[from.position]?.raw[move.column] = ""
             kept[from.position]?.clean[move.column] = ""
+            kept[from.position]?.numbers[move.column] = CellFacts.emptyNumber
+            // Their cells changed: judged again.
+            kept[rows[move.to].position]?.holdsOnlyLabels = nil
+            kept[from.position]?.holdsOnlyLabels = nil
         }
         var columns = (0..<width).filter { column in kept.values.contains { !$0.clean[column].isEmpty } }
         if columns.count < 2 { columns = Array(0..<width) }
@@ -198,7 +212,8 @@ extension TableAssembler {
                 continue
             }
             result.append(TextLine(number: lines[position].number, raw: columns.map { cells.raw[$0] },
-                                   clean: columns.map { cells.clean[$0] }))
+                                   clean: columns.map { cells.clean[$0] }, factNumbers: columns.map { cells.numbers[$0] },
+                                   holdsOnlyLabels: cells.holdsOnlyLabels))
         }
         return result
     }
@@ -231,6 +246,8 @@ private struct FormRow {
     /// The position of its line in the region's lines.
     var position: Int
     var line: TextLine
+    /// The `CellFacts` numbers of the line's cleaned cells.
+    var numbers: [Int]
     var filledColumns: [Int]
     var isLabels: Bool
     var keyValue: KeyValue?
@@ -241,28 +258,35 @@ private struct FormRow {
     /// The cell in `column` as extracted.
     func raw(_ column: Int) -> String { column < line.raw.count ? line.raw[column] : "" }
 
+    /// The `CellFacts` number of the cleaned cell in `column` (the empty text's past the end).
+    func number(_ column: Int) -> Int { column < numbers.count ? numbers[column] : CellFacts.emptyNumber }
+
     /// The rows of `region`, as the assembler takes them (tabbed lines and lone total labels).
     static func rows(of region: TableRegion, classifiedBy classifier: TableAssembler) -> [FormRow] {
         var rows: [FormRow] = []
         for (position, line) in region.lines.enumerated() where !line.isBlank {
-            guard line.isTabbed || CellLabels.totalKind(line.clean[0]) != nil else { continue }
-            let filled = line.clean.indices.filter { !line.clean[$0].isEmpty }
-            rows.append(FormRow(index: rows.count, position: position, line: line, filledColumns: filled,
-                                isLabels: classifier.isHeaderRow(line.clean), keyValue: keyValue(line.clean, filled: filled)))
+            let numbers = classifier.facts.numbers(of: line)
+            guard line.isTabbed || classifier.facts[numbers[0]].totalKind != nil else { continue }
+            var filled: [Int] = []
+            filled.reserveCapacity(numbers.count)
+            for column in numbers.indices where numbers[column] != CellFacts.emptyNumber { filled.append(column) }
+            rows.append(FormRow(index: rows.count, position: position, line: line, numbers: numbers, filledColumns: filled,
+                                isLabels: classifier.isHeaderRow(numbers),
+                                keyValue: keyValue(line.clean, numbers, filled: filled, facts: classifier.facts)))
         }
         return rows
     }
 
     /// A label (printed once, or repeated over a merged cell) and one text value after it with
     /// only empty cells to its right; or a lone label. Not a total, not a number.
-    private static func keyValue(_ cells: [String], filled: [Int]) -> KeyValue? {
+    private static func keyValue(_ cells: [String], _ numbers: [Int], filled: [Int], facts: CellFacts) -> KeyValue? {
         guard let first = filled.first, let last = filled.last else { return nil }
         // All filled cells but the last repeat the label (most rows fail here, cheaply; cells are
         // cleaned, so equal labels are equal strings).
         guard filled.dropFirst().dropLast().allSatisfy({ cells[$0] == cells[first] }),
-              !CellLabels.isNumber(cells[first]), CellLabels.totalKind(cells[first]) == nil else { return nil }
+              !facts[numbers[first]].isNumber, facts[numbers[first]].totalKind == nil else { return nil }
         if filled.count == 1 { return KeyValue(labelStart: first, value: nil) }
-        guard cells[last] != cells[first], !CellLabels.isNumber(cells[last]) else { return nil }
+        guard cells[last] != cells[first], !facts[numbers[last]].isNumber else { return nil }
         return KeyValue(labelStart: first, value: last)
     }
 }

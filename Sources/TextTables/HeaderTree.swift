@@ -32,9 +32,12 @@ enum ArithmeticValue: Equatable {
     case number(significand: Int64, scale: Int)
     case other
 
-    init(_ text: String) {
+    init(_ text: String) { self.init(text, isNumber: CellLabels.isNumber(text)) }
+
+    /// The value of `text`; `isNumber` is `CellLabels.isNumber(text)`.
+    init(_ text: String, isNumber: Bool) {
         if text.isEmpty { self = .empty; return }
-        guard CellLabels.isNumber(text), let value = ExactDecimal(text), value.text.utf8.count <= 19 else {
+        guard isNumber, let value = ExactDecimal(text), value.text.utf8.count <= 19 else {
             self = .other
             return
         }
@@ -90,10 +93,12 @@ struct HeaderTreeBuilder {
     /// Header rows (cleaned), each `columnCount` cells.
     let rows: [[String]]
     let columnCount: Int
-    /// Body rows (cleaned), for the sum checks.
-    let body: [[String]]
+    /// Body rows (their cells' `CellFacts` numbers), for the sum checks.
+    let body: [[Int]]
     /// Whether group bounds may move away from where the text put the labels.
     let adjustsGroups: Bool
+    /// The body cells' values (the document's, shared by its tables).
+    let facts: CellFacts
 
     /// The labels, row by row, and the moves made.
     func build() -> (labels: [[HeaderLabel]], moves: [HeaderMove]) {
@@ -197,11 +202,15 @@ struct HeaderTreeBuilder {
         guard !parts.isEmpty else { return (1, reason) }
         var agree = 0
         var disagree = 0
+        // The total and the parts negated, row by row (one buffer for all rows).
+        var values: [ArithmeticValue] = []
+        values.reserveCapacity(parts.count + 1)
         for cells in body where group.upperBound <= cells.count {
-            let total = ArithmeticValue(cells[group.lowerBound])
-            let partValues = parts.map { ArithmeticValue(cells[$0]) }
-            guard (partValues + [total]).contains(where: { $0 != .empty }),
-                  let difference = ArithmeticValue.sum([total] + partValues.map(\.negated)) else { continue }
+            values.removeAll(keepingCapacity: true)
+            values.append(facts[cells[group.lowerBound]].arithmetic)
+            for part in parts { values.append(facts[cells[part]].arithmetic.negated) }
+            guard values.contains(where: { $0 != .empty }),
+                  let difference = ArithmeticValue.sum(values) else { continue }
             if difference.significand == 0 { agree += 1 } else { disagree += 1 }
         }
         if agree > 0 && disagree == 0 {

@@ -91,6 +91,7 @@ struct LayoutBlockReader {
         var filled = [Int](repeating: 0, count: width + 1)
         var wideBlank = [Int](repeating: 0, count: width + 1)
         var tight = [Int](repeating: 0, count: width + 1)
+        var phrase = [Int](repeating: 0, count: width + 1)
         for line in voters {
             for word in line.words {
                 for position in word.start..<word.end { filled[position] += 1 }
@@ -101,7 +102,11 @@ struct LayoutBlockReader {
                 // One blank between two amounts separates cells as surely as two.
                 let betweenAmounts = gapEnd - gapStart == 1 && isAmount(line.text(of: line.words[index - 1]))
                     && isAmount(line.text(of: line.words[index]))
+                // One blank between two words of alphabetic script: a phrase that runs across.
+                let inPhrase = gapEnd - gapStart == 1 && !betweenAmounts && isPhraseLetter(line.scalars[gapStart - 1])
+                    && isPhraseLetter(line.scalars[gapEnd])
                 for position in gapStart..<gapEnd {
+                    if inPhrase { phrase[position] += 1 }
                     if gapEnd - gapStart >= 2 || betweenAmounts { wideBlank[position] += 1 } else { tight[position] += 1 }
                 }
             }
@@ -119,8 +124,41 @@ struct LayoutBlockReader {
             let run = start..<position
             let wide = run.map { wideBlank[$0] }.max() ?? 0
             let narrow = run.map { tight[$0] }.max() ?? 0
-            if run.count >= 2 || wide > narrow { gaps.append(run) }
+            // A gap where two lines read one phrase across it lies inside a column, as does one
+            // beside which only the lines reading a phrase across it have text.
+            let phrases = run.map { phrase[$0] }.max() ?? 0
+            let phraseOnly = phrases >= 1 && (start == 0 || filled[start - 1] <= phrases || filled[position] <= phrases)
+            if (run.count >= 2 || wide > narrow) && phrases < 2 && !phraseOnly { gaps.append(run) }
         }
+        // Columns that touch: the longest label ends where the widest amount of the next column
+        // begins (on other lines), so no position is blank in every line. A boundary that no
+        // word crosses and that falls in a wide gap between a label and an amount on most lines
+        // still parts them.
+        var crossing = [Int](repeating: 0, count: width + 1)
+        var parted = [Int](repeating: 0, count: width + 1)
+        for line in voters {
+            // Words one blank apart read as one phrase: a boundary between them crosses it too.
+            var phraseStart = line.words.first?.start ?? 0
+            for (index, word) in line.words.enumerated() {
+                let next = index + 1 < line.words.count ? line.words[index + 1] : nil
+                if let next, next.start - word.end < 2,
+                   !(isAmount(line.text(of: word)) && isAmount(line.text(of: next))) { continue }
+                if word.end - phraseStart >= 2 {
+                    for boundary in (phraseStart + 1)..<word.end { crossing[boundary] += 1 }
+                }
+                phraseStart = next?.start ?? 0
+            }
+            for index in line.words.indices.dropFirst() where line.words[index].start - line.words[index - 1].end >= 2
+                && isAmount(line.text(of: line.words[index])) && !isAmount(line.text(of: line.words[index - 1])) {
+                for boundary in line.words[index - 1].end...line.words[index].start { parted[boundary] += 1 }
+            }
+        }
+        var touching: [Range<Int>] = []
+        for boundary in (leftmost + 1)..<width where crossing[boundary] <= tolerance && parted[boundary] * 2 > voters.count
+            && filled[boundary - 1] > tolerance && filled[boundary] > tolerance {
+            touching.append(boundary..<boundary)
+        }
+        if !touching.isEmpty { gaps = (gaps + touching).sorted { $0.lowerBound < $1.lowerBound } }
         var columns: [ColumnSpan] = []
         var start = 0
         for gap in gaps {
@@ -150,7 +188,14 @@ struct LayoutBlockReader {
         }
         var extents: [ColumnSpan] = []
         for (index, pieces) in piecesByLine.enumerated() {
+            // A phrase (words one blank apart) that stands partly over a column is that column's
+            // label, centred over a narrow column: its words in the gap open nothing.
+            let phrases = header[index].chunks.map { chunk in
+                (start: header[index].words[chunk.lowerBound].start, end: header[index].words[chunk.upperBound - 1].end)
+            }
             for piece in pieces where !columns.contains(where: { $0.start < piece.end && piece.start < $0.end }) {
+                let phrase = phrases.first { $0.start <= piece.start && piece.end <= $0.end }
+                if let phrase, columns.contains(where: { $0.start < phrase.end && phrase.start < $0.end }) { continue }
                 let left = columns.lastIndex { $0.end <= piece.start }
                 let right = columns.firstIndex { $0.start >= piece.end }
                 guard left.map(labelled.contains) ?? true, right.map(labelled.contains) ?? true else { continue }
@@ -195,6 +240,11 @@ struct LayoutBlockReader {
     /// The positions a text takes on paper: wide (CJK) characters count two.
     private func visibleWidth(_ text: String) -> Int {
         text.unicodeScalars.reduce(0) { $0 + (TextCleanup.isCJK($1) ? 2 : 1) }
+    }
+
+    /// A letter of a script that writes blanks between words (not an ideograph).
+    private func isPhraseLetter(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.isAlphabetic && !scalar.properties.isIdeographic && !TextCleanup.isCJK(scalar)
     }
 
     private func isAmount(_ text: String) -> Bool { CellLabels.isNumber(text) && !CellLabels.isYear(text) }
@@ -337,6 +387,13 @@ struct LayoutBlockReader {
 
     // MARK: Body
 
+    /// The serial number a cell holds (`12`, `12.`), or `nil`.
+    private static func serialNumber(_ cell: String) -> Int? {
+        let digits = cell.hasSuffix(".") ? cell.dropLast() : Substring(cell)
+        guard (1...4).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return Int(digits)
+    }
+
     /// Body lines as rows: continuation lines join the row they continue.
     private func bodyRows(_ body: [(LayoutSourceLine, [String])], columnCount: Int) -> [TextLine] {
         func isAnchor(_ cells: [String]) -> Bool {
@@ -364,7 +421,16 @@ struct LayoutBlockReader {
             let length = cell.unicodeScalars.count
             return length * 5 >= widths[column] * 4 && !"。.;；:：".unicodeScalars.contains(cell.unicodeScalars.last ?? " ")
         }
-        for index in body.indices where !body[index].0.isBlank && !anchors[index] {
+        // A first column of serial numbers (1, 2, 3, … one after the other): a line without one continues
+        // the row above it, whatever else it holds (an address's second line with a postcode).
+        let serials = body.compactMap { line, cells -> Int? in
+            line.isBlank || cells.isEmpty || cells[0].isEmpty ? nil : Self.serialNumber(cells[0]) ?? -1
+        }
+        let numbered = serials.count >= 3 && zip(serials, serials.dropFirst()).allSatisfy { $0 >= 0 && $0 + 1 == $1 }
+        for index in body.indices.dropFirst() where numbered && !body[index].0.isBlank && body[index].1.first?.isEmpty == true {
+            if !body[index - 1].0.isBlank { owner[index] = owner[index - 1] }
+        }
+        for index in body.indices where !body[index].0.isBlank && !anchors[index] && owner[index] == index {
             let columns = filledColumns(index)
             guard !columns.isEmpty, columns.count <= 2 || columns.count * 3 <= columnCount else { continue }
             let startsRow = columns.contains { column in
@@ -397,9 +463,24 @@ struct LayoutBlockReader {
                     continue
                 }
             }
-            // Text wrapped at the column's width: each cell continues a full cell on the line above.
             let previous = index - 1
             guard previous >= 0, !body[previous].0.isBlank else { continue }
+            // Wrapped text starts no further left than the line it continues (a label further
+            // left is a group row of its own).
+            let indent = body[index].0.words.first?.start ?? 0
+            let previousIndent = body[previous].0.words.first?.start ?? 0
+            guard indent >= previousIndent else { continue }
+            // A label's second line indented under an amount line and followed by a line further
+            // left (`American Indian/Alaska` / `  Native`): a hanging indent, not a child row.
+            var next = index + 1
+            while next < body.count && body[next].0.isBlank { next += 1 }
+            let nextIndent = next < body.count ? body[next].0.words.first?.start ?? 0 : 0
+            if anchors[previous], indent > previousIndent, nextIndent < indent, columns.count == 1,
+               !body[previous].1[columns[0]].isEmpty, !isAnchor([body[previous].1[columns[0]]]) {
+                owner[index] = owner[previous]
+                continue
+            }
+            // Text wrapped at the column's width: each cell continues a full cell on the line above.
             let continues = columns.allSatisfy { column in
                 let upper = body[previous].1[column]
                 let cell = body[index].1[column]

@@ -12,7 +12,10 @@ import TableModel
 //    that have two or more chunks vote; a position is a gap when no body line has text there
 //    (one in 25 may overflow). A one-character gap counts only where most lines have two or more
 //    spaces there (a space inside a cell lines up by chance; one between columns is wider on
-//    other lines). Header labels that stand over a gap open a column there (a column empty in
+//    other lines), and no position is a gap where two lines read a phrase across it (one blank
+//    between words). Lines that read as running text (justified prose, notes) end a block.
+//    Columns may touch (the longest label ends where the widest amount of the next column
+//    begins): a boundary no phrase crosses, between a label and an amount on most lines, parts them. Header labels that stand over a gap open a column there (a column empty in
 //    the body). `--columns` gives the starts by hand instead.
 // 4. Cells: words go to the column they overlap most; adjacent words in one column form a cell.
 //    Header labels over several columns are placed where their centred span begins when labels
@@ -24,7 +27,9 @@ import TableModel
 // 6. Rows: a line without an amount in a table of amounts is a continuation when it fills only
 //    columns that the amount line next to it leaves empty (a cell centred beside a one-line row),
 //    or when each of its cells continues a full cell above it (text wrapped at the column's
-//    width); its text joins that row's cells. Otherwise it is a row of its own.
+//    width), or when it is a label's indented second line under an amount line; its text joins
+//    that row's cells. A line further left than the one above is never its continuation.
+//    Otherwise it is a row of its own.
 
 /// How the text reader splits lines into cells.
 public enum TextLayout: String, Hashable, Sendable {
@@ -113,6 +118,24 @@ struct LayoutSourceLine {
         return text(first.start, last.end)
     }
 
+    /// Whether the line reads as a sentence of running text (justified prose, a note): six or
+    /// more words in lower case, most of the line, and at most one amount. Such a line is no
+    /// table row: it would fill the gaps between columns.
+    var readsAsProse: Bool {
+        guard words.count >= 6 else { return false }
+        var lowercaseWords = 0
+        var amounts = 0
+        for word in words {
+            let text = self.text(of: word)
+            if CellLabels.isNumber(text) { amounts += 1; continue }
+            guard let first = text.unicodeScalars.first, first.properties.isLowercase else { continue }
+            if text.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || ",.;:-'’()".unicodeScalars.contains($0) }) {
+                lowercaseWords += 1
+            }
+        }
+        return lowercaseWords >= 6 && lowercaseWords * 5 >= words.count * 3 && amounts <= 1
+    }
+
     /// Runs of words apart by less than two blanks: (first word, last word) index pairs.
     var chunks: [Range<Int>] {
         var result: [Range<Int>] = []
@@ -186,7 +209,9 @@ struct LayoutSplitter {
             if line.isBlank { kinds[index] = .blank; continue }
             let chunks = line.chunks
             let first = line.text(line.words[chunks[0].first!].start, line.words[chunks[0].last!].end)
-            if chunks.count <= 2, let caption = CaptionParsing.caption(first) {
+            // A caption: its label first, then a title and perhaps a unit, no amounts.
+            let captionLike = chunks.count <= 2 || (chunks.count == 3 && !line.words[chunks[1].lowerBound...].contains { CellLabels.isNumber(line.text(of: $0)) })
+            if captionLike, let caption = CaptionParsing.caption(first) {
                 if currentTable?.id != caption.id { ordinal += 1 }
                 currentTable = (caption.id, ordinal)
                 kinds[index] = .caption
@@ -194,6 +219,8 @@ struct LayoutSplitter {
                 CaptionParsing.unit(line.text(line.words[chunk.first!].start, line.words[chunk.last!].end)) != nil
             }) {
                 kinds[index] = .caption
+            } else if line.readsAsProse {
+                kinds[index] = .prose
             } else if chunks.count >= 2 {
                 kinds[index] = .multiChunk
             }
@@ -232,8 +259,10 @@ struct LayoutSplitter {
             while end < lines.count, lines[end].page == lines[index].page,
                   kinds[end] == .multiChunk || kinds[end] == .plain || kinds[end] == .blank {
                 if kinds[end] == .multiChunk { lastMulti = end }
-                // Two blank lines, or a blank line and then no multi-chunk line soon, end the block.
+                // Two blank lines, or a blank line and then two lines of one piece each (notes under
+                // the table), end the block.
                 if kinds[end] == .blank && end + 1 < lines.count && kinds[end + 1] == .blank { break }
+                if kinds[end] == .blank && end + 2 < lines.count && kinds[end + 1] == .plain && kinds[end + 2] == .plain { break }
                 end += 1
             }
             end = lastMulti + 1
@@ -260,7 +289,7 @@ struct LayoutSplitter {
         return result
     }
 
-    private enum LineKind { case plain, blank, caption, furniture, multiChunk }
+    private enum LineKind { case plain, blank, caption, furniture, multiChunk, prose }
 }
 
 /// Page numbers and running headers and footers.

@@ -10,139 +10,15 @@ import TableModel
 // without a caption; other text outside tables becomes a note diagnostic.
 
 /// A table's caption: the label as printed and the rest.
-struct Caption: Hashable {
-    var id: String
-    var title: String
-}
+typealias Caption = TableCaption
 
+/// The caption and unit-line rules, shared with the other readers (`TableLabels`).
 enum CaptionParsing {
     /// The caption in `text` (trimmed, not yet cleaned), or `nil`.
-    static func caption(_ text: String) -> Caption? {
-        // Every label below starts with `Table` or holds 表: most lines are turned away on bytes.
-        guard text.utf8.first == 0x54 || text.utf8.first == 0x74 || holdsBiao(text) else { return nil }
-        let scalars = Array(text.unicodeScalars)
-        guard scalars.count <= 300, !scalars.contains("。") else { return nil }
-        guard let idEnd = englishLabelEnd(scalars) ?? chineseLabelEnd(scalars) else { return nil }
-        // A long title is a caption only when its label is set off by a stop or colon (`Table 3. …`).
-        if scalars.count > 100 && !(idEnd < scalars.count && ".:：".unicodeScalars.contains(scalars[idEnd])) { return nil }
-        var titleStart = idEnd
-        while titleStart < scalars.count && (TextCleanup.isSpace(scalars[titleStart])
-                                              || ":：、.-—–".unicodeScalars.contains(scalars[titleStart])) {
-            titleStart += 1
-        }
-        // The id without the spaces a layout extraction puts between scripts (`预算 01 表`).
-        var id = String.UnicodeScalarView()
-        id.append(contentsOf: scalars[..<idEnd].filter { !TextCleanup.isSpace($0) || !isIdeographicLabel(scalars[..<idEnd]) })
-        var title = String.UnicodeScalarView()
-        title.append(contentsOf: scalars[titleStart...])
-        return Caption(id: String(id), title: String(title))
-    }
-
-    /// Whether `text` holds 表 (U+8868: E8 A1 A8 in UTF-8).
-    private static func holdsBiao(_ text: String) -> Bool {
-        var utf8 = text.utf8.makeIterator()
-        while let byte = utf8.next() {
-            if byte == 0xE8, utf8.next() == 0xA1, utf8.next() == 0xA8 { return true }
-        }
-        return false
-    }
-
-    /// `Table 2`, `TABLE 3.1`, `Table 4A`: the end of the label.
-    private static func englishLabelEnd(_ scalars: [Unicode.Scalar]) -> Int? {
-        guard scalars.count >= 7, String(String.UnicodeScalarView(scalars[0..<5])).lowercased() == "table" else { return nil }
-        var index = 5
-        guard TextCleanup.isSpace(scalars[index]) else { return nil }
-        while index < scalars.count && TextCleanup.isSpace(scalars[index]) { index += 1 }
-        let numberStart = index
-        while index < scalars.count {
-            let scalar = scalars[index]
-            if isDigit(scalar) { index += 1; continue }
-            if (scalar == "." || scalar == "-"), index + 1 < scalars.count, isDigit(scalars[index + 1]), index > numberStart {
-                index += 1
-                continue
-            }
-            break
-        }
-        guard index > numberStart else { return nil }
-        if index < scalars.count, scalars[index].properties.isUppercase, index + 1 == scalars.count
-            || !scalars[index + 1].properties.isAlphabetic {
-            index += 1  // Table 4A
-        }
-        guard index == scalars.count || !scalars[index].properties.isAlphabetic else { return nil }
-        return index
-    }
-
-    /// Whether a label is a Chinese one (`预算 01 表`), whose spaces are layout, not text.
-    private static func isIdeographicLabel(_ scalars: ArraySlice<Unicode.Scalar>) -> Bool {
-        scalars.contains(where: isIdeograph)
-    }
-
-    /// `预算01表`, `预算表12`, `表3`, `附表1-2`, `表一`, and the same with single spaces between the
-    /// ideographs and the number as layout text prints them (`预算 01 表`): the end of the label.
-    private static func chineseLabelEnd(_ scalars: [Unicode.Scalar]) -> Int? {
-        var index = 0
-        // A short prefix of ideographs (`预算`, `附`), not numerals and not 表.
-        while index < scalars.count && index < 8 && isIdeograph(scalars[index]) && scalars[index] != "表"
-                && !isNumeral(scalars[index]) {
-            index += 1
-        }
-        guard index < scalars.count else { return nil }
-        if index > 0 && scalars[index] == " " && index + 1 < scalars.count && isDigit(scalars[index + 1]) { index += 1 }
-        if isNumeral(scalars[index]) {
-            while index < scalars.count && isNumeral(scalars[index]) { index += 1 }
-            if index + 1 < scalars.count && scalars[index] == " " && scalars[index + 1] == "表" && isDigit(scalars[index - 1]) {
-                index += 1
-            }
-            guard index < scalars.count, scalars[index] == "表" else { return nil }
-            return index + 1
-        }
-        guard scalars[index] == "表" else { return nil }
-        index += 1
-        while index < scalars.count && scalars[index] == " " { index += 1 }
-        let numberStart = index
-        while index < scalars.count {
-            if isNumeral(scalars[index]) { index += 1; continue }
-            if (scalars[index] == "-" || scalars[index] == "."), index > numberStart,
-               index + 1 < scalars.count, isNumeral(scalars[index + 1]) {
-                index += 1
-                continue
-            }
-            break
-        }
-        return index > numberStart ? index : nil
-    }
-
-    private static func isDigit(_ scalar: Unicode.Scalar) -> Bool {
-        (scalar.value >= 0x30 && scalar.value <= 0x39) || (scalar.value >= 0xFF10 && scalar.value <= 0xFF19)
-    }
-
-    private static func isNumeral(_ scalar: Unicode.Scalar) -> Bool {
-        isDigit(scalar) || "一二三四五六七八九十〇零".unicodeScalars.contains(scalar)
-    }
-
-    private static func isIdeograph(_ scalar: Unicode.Scalar) -> Bool {
-        (0x4E00...0x9FFF).contains(scalar.value) || (0x3400...0x4DBF).contains(scalar.value)
-    }
-
-    /// What a unit line's label may be (compared without spaces, English lowercased).
-    private static let unitLabels: Set<String> = [
-        "单位", "金额单位", "计量单位", "货币单位", "价格单位", "数量单位",
-        "unit", "units", "currencyunit", "amountunit", "unitofmeasure", "amountsin",
-    ]
+    static func caption(_ text: String) -> Caption? { TableLabels.caption(text) }
 
     /// The label and the unit of a unit line (`金额单位：万元`, `（单位：元）`, `Unit: USD thousand`).
-    static func unit(_ text: String) -> (label: String, unit: String)? {
-        var body = Substring(TextCleanup.trim(text))
-        if let first = body.first, let last = body.last, (first == "(" && last == ")") || (first == "（" && last == "）") {
-            body = body.dropFirst().dropLast()
-        }
-        guard let colon = body.firstIndex(where: { $0 == ":" || $0 == "：" }) else { return nil }
-        let label = TextCleanup.compact(String(body[..<colon]))
-        let unit = TextCleanup.trim(String(body[body.index(after: colon)...]))
-        guard !unit.isEmpty, unit.unicodeScalars.count <= 24 else { return nil }
-        guard unitLabels.contains(label) || unitLabels.contains(label.lowercased()) else { return nil }
-        return (String(body[..<colon]), unit)
-    }
+    static func unit(_ text: String) -> (label: String, unit: String)? { TableLabels.unit(text) }
 }
 
 /// The lines of one table, with what its caption lines said.

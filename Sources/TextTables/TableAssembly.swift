@@ -8,17 +8,23 @@ struct TableAssembler {
     let typing: CellTyping
     /// Whether a column name marks identifiers, by name: tables of a document share names.
     let identifierColumns = IdentifierColumns()
+    /// What each distinct cell text is (amount, total label, …), found once; the tab splitter
+    /// numbered the lines' cells here.
+    let facts: CellFacts
 
     /// The most rows a header may have.
     static let maximumHeaderRows = 6
 
-    /// A row of the table region: cleaned cells (what analysis reads) and output cells
-    /// (the same, or as extracted with `rawText`), both `columnCount` long.
+    /// A row of the table region: cleaned cells (what analysis reads), their `CellFacts`
+    /// numbers and output cells (the same, or as extracted with `rawText`), all `columnCount` long.
     private struct RegionRow {
         var line: Int
         var clean: [String]
+        var numbers: [Int]
         var output: [String]
         var afterBreak: Bool
+        /// `isHeaderRow(clean)`, as read.
+        var holdsOnlyLabels: Bool
     }
 
     func assemble(_ region: TableRegion, ordinal: Int, diagnostics: inout [Diagnostic]) -> Table {
@@ -28,30 +34,34 @@ struct TableAssembler {
         let name = head.id
 
         // Rows, and the untabbed lines inside the table (footers, remarks), which become notes.
-        var lines: [(TextLine, Bool)] = []
+        var lines: [(TextLine, [Int], Bool)] = []
         var sawBreak = false
         for line in region.lines {
             if line.isBlank { sawBreak = true; continue }
-            if !line.isTabbed && CellLabels.totalKind(line.clean[0]) == nil {
+            let numbers = facts.numbers(of: line)
+            if !line.isTabbed && facts[numbers[0]].totalKind == nil {
                 let text = options.rawText ? line.raw[0] : line.clean[0]
                 head.notes.append(text)
                 diagnostics.append(Diagnostic(.note, line: line.number, "text inside table \(name) kept as a note: \(text)"))
                 sawBreak = true
                 continue
             }
-            lines.append((line, sawBreak))
+            lines.append((line, numbers, sawBreak))
             sawBreak = false
         }
         let columnCount = lines.map { $0.0.raw.count }.max() ?? 0
-        var rows = lines.map { line, afterBreak -> RegionRow in
-            let clean = line.clean + Array(repeating: "", count: columnCount - line.clean.count)
-            let output = options.rawText ? line.raw + Array(repeating: "", count: columnCount - line.raw.count) : clean
-            return RegionRow(line: line.number, clean: clean, output: output, afterBreak: afterBreak)
+        var rows = lines.map { line, numbers, afterBreak -> RegionRow in
+            let clean = Self.padded(line.clean, to: columnCount, with: "")
+            let output = options.rawText ? Self.padded(line.raw, to: columnCount, with: "") : clean
+            return RegionRow(line: line.number, clean: clean,
+                             numbers: Self.padded(numbers, to: columnCount, with: CellFacts.emptyNumber),
+                             output: output, afterBreak: afterBreak,
+                             holdsOnlyLabels: line.holdsOnlyLabels ?? isHeaderRow(numbers))
         }
 
         // Header rows: the leading rows that hold only labels.
         var headerCount = 0
-        while headerCount < rows.count && headerCount < Self.maximumHeaderRows && isHeaderRow(rows[headerCount].clean) {
+        while headerCount < rows.count && headerCount < Self.maximumHeaderRows && rows[headerCount].holdsOnlyLabels {
             headerCount += 1
         }
         if headerCount == rows.count && rows.count > 1 { headerCount = 1 }  // no data row: only the first is a header
@@ -60,21 +70,23 @@ struct TableAssembler {
         rows = removeRepeatedHeaders(rows, header: headerRows, table: name, diagnostics: &diagnostics)
 
         // Row kinds, then alignment repair of the data rows.
-        let kinds = rows.map { rowKind($0.clean) }
-        let repairer = AlignmentRepairer(rows: rows.map(\.clean), eligible: kinds.map { $0 == .data }, columnCount: columnCount)
+        let kinds = rows.map { rowKind($0.numbers) }
+        let repairer = AlignmentRepairer(rows: rows.map(\.numbers), eligible: kinds.map { $0 == .data }, columnCount: columnCount,
+                                         facts: facts)
         let realignments = repairer.realignments()
         let rowsAsRead = rows.map(\.clean)
         if options.repair {
             for (index, realignment) in realignments {
-                rows[index].clean = AlignmentRepairer.apply(realignment, to: rows[index].clean)
-                rows[index].output = AlignmentRepairer.apply(realignment, to: rows[index].output)
+                rows[index].clean = AlignmentRepairer.apply(realignment, to: rows[index].clean, empty: "")
+                rows[index].numbers = AlignmentRepairer.apply(realignment, to: rows[index].numbers, empty: CellFacts.emptyNumber)
+                rows[index].output = AlignmentRepairer.apply(realignment, to: rows[index].output, empty: "")
             }
         }
 
         // Header tree and columns.
         let builder = HeaderTreeBuilder(rows: headerRows.map(\.clean), columnCount: columnCount,
-                                        body: rows.map(\.clean),
-                                        adjustsGroups: options.repair)
+                                        body: rows.map(\.numbers),
+                                        adjustsGroups: options.repair, facts: facts)
         let (labels, moves) = builder.build()
         head.header = labels.map { row in
             row.map { label in
@@ -114,6 +126,14 @@ struct TableAssembler {
         return table
     }
 
+    /// `cells` with `empty` cells added up to `count` (the same array when it is that long).
+    private static func padded<Cell>(_ cells: [Cell], to count: Int, with empty: Cell) -> [Cell] {
+        guard cells.count < count else { return cells }
+        var padded = cells
+        padded.append(contentsOf: repeatElement(empty, count: count - cells.count))
+        return padded
+    }
+
     /// `CellTyping.isIdentifierColumn`, remembered by name.
     final class IdentifierColumns {
         private var known: [String: Bool] = [:]
@@ -138,30 +158,39 @@ struct TableAssembler {
     }
 
     /// Only labels: no amount (a year is a label), code-name, list item or long text, and not a
-    /// lone total label (an empty table's `合 计` row).
-    func isHeaderRow(_ cells: [String]) -> Bool {
+    /// lone total label (an empty table's `合 计` row). `numbers` are the cells' `CellFacts` numbers.
+    func isHeaderRow(_ numbers: [Int]) -> Bool {
         var filled = 0
-        var lone = ""
-        for cell in cells where !cell.isEmpty {
-            if CellLabels.isNumber(cell) && !CellLabels.isYear(cell) { return false }
-            if CellLabels.codeName(cell) != nil || CellLabels.isEnumeratedItem(cell) { return false }
-            if cell.utf8.count > 50 && cell.unicodeScalars.count > 50 { return false }
+        var lone = CellFacts.emptyNumber
+        for number in numbers where number != CellFacts.emptyNumber {
+            if facts[number].excludesLabelRow { return false }
             filled += 1
-            lone = cell
+            lone = number
         }
-        return filled > 1 || (filled == 1 && CellLabels.totalKind(lone) == nil)
+        return filled > 1 || (filled == 1 && facts[lone].totalKind == nil)
     }
 
-    /// The row's kind from its label: the first filled cell that is not a number.
-    func rowKind(_ cells: [String]) -> RowKind {
-        guard let label = cells.first(where: { !$0.isEmpty && !CellLabels.isNumber($0) }) else { return .data }
-        return CellLabels.totalKind(label) ?? .data
+    /// The row's kind from its label: the first filled cell that is not a number (cells by their
+    /// `CellFacts` numbers).
+    func rowKind(_ numbers: [Int]) -> RowKind {
+        guard let label = numbers.first(where: { $0 != CellFacts.emptyNumber && !facts[$0].isNumber }) else { return .data }
+        return facts[label].totalKind ?? .data
     }
 
-    /// A row's labels without positions or spaces: equal for a header row and its repetition,
-    /// even when the repetition lost its leading empty cells.
-    func labelKey(_ cells: [String]) -> String {
-        cells.filter { !$0.isEmpty }.map(TextCleanup.compact).joined(separator: "\u{1F}")
+    /// The number in `keys` of a row's labels without positions or spaces, separated by U+001F:
+    /// equal for a header row and its repetition, even when the repetition lost its leading empty
+    /// cells. The key is built as UTF-8 bytes (appending to a `String` costs far more).
+    func labelKey(_ cells: [String], in keys: inout TextNumbering) -> Int {
+        var key: [UInt8] = []
+        var isFirst = true
+        for cell in cells where !cell.isEmpty {
+            if !isFirst { key.append(0x1F) }
+            key.append(contentsOf: TextCleanup.compact(cell).utf8)
+            isFirst = false
+        }
+        return key.withUnsafeBufferPointer { bytes in
+            keys.number(of: bytes) { String(decoding: $0, as: UTF8.self) }.number
+        }
     }
 
     /// Drops rows that repeat a header row (after page breaks, per block), and label rows that
@@ -171,15 +200,15 @@ struct TableAssembler {
                                        diagnostics: inout [Diagnostic]) -> [RegionRow] {
         // Keys compared by their bytes (a `Set<String>` hashes through Unicode normalisation).
         var keys = TextNumbering()
-        let headerKeys = Set(header.map { keys.number(of: labelKey($0.clean)).number })
+        let headerKeys = Set(header.map { labelKey($0.clean, in: &keys) })
         var labelRows: [Int: Int] = [:]
         var kept: [RegionRow] = []
         var breakPending = false
         for var row in rows {
             row.afterBreak = row.afterBreak || breakPending
             breakPending = false
-            guard isHeaderRow(row.clean) else { kept.append(row); continue }
-            let key = keys.number(of: labelKey(row.clean)).number
+            guard row.holdsOnlyLabels else { kept.append(row); continue }
+            let key = labelKey(row.clean, in: &keys)
             let filled = row.clean.filter { !$0.isEmpty }.count
             if headerKeys.contains(key) {
                 diagnostics.append(Diagnostic(.note, line: row.line, "\(table): repeated header row merged into the table's header"))
@@ -212,7 +241,7 @@ struct TableAssembler {
                 }
             }
             var entry = Column(path: path)
-            if path.isEmpty { entry.name = "Column \(column + 1)" }
+            if path.isEmpty { entry.name = Column.unlabelledName(at: column) }
             let (name, isNew) = names.number(of: entry.name)
             if isNew { seen.append(0) }
             seen[name] += 1

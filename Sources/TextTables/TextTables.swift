@@ -69,13 +69,14 @@ public enum TextTables {
     /// - Throws: `FormatError` (with `file` set to `name`) for undecodable bytes, or for a
     ///   `targetUnit` that a table's unit cannot be converted to.
     public static func read(_ bytes: [UInt8], name: String, options: TextReadOptions = .init()) throws -> Document {
-        let (lines, layoutDiagnostics, layoutBlocks) = try splitLines(bytes, name: name, options: options)
+        let facts = CellFacts()
+        let (lines, layoutDiagnostics, layoutBlocks) = try splitLines(bytes, name: name, options: options, facts: facts)
         var document = Document(source: SourceInfo(name: name, format: formatName))
         var diagnostics: [Diagnostic] = layoutDiagnostics
         let regions = Segmentation(rawText: options.rawText).regions(of: lines, diagnostics: &diagnostics)
         var numberOptions = ExactDecimal.ParseOptions.lenient
         numberOptions.allowsParenthesesNegative = !options.parenthesesAsText
-        let assembler = TableAssembler(options: options, typing: CellTyping(numberOptions: numberOptions))
+        let assembler = TableAssembler(options: options, typing: CellTyping(numberOptions: numberOptions), facts: facts)
         // A form is read as one table per section (FormSections); other regions as they are.
         // Sections are found in tab text only: in space-aligned text a page's repeated or
         // re-wrapped header lines would pass for a new section's header.
@@ -114,19 +115,19 @@ public enum TextTables {
     /// The columns found in space-aligned text, block by block (empty for tab-separated text):
     /// what `tabconv list --layout` shows so that a user can correct them with `--columns`.
     public static func layoutBlocks(_ bytes: [UInt8], name: String, options: TextReadOptions = .init()) throws -> [LayoutBlock] {
-        try splitLines(bytes, name: name, options: options).blocks
+        try splitLines(bytes, name: name, options: options, facts: CellFacts()).blocks
     }
 
-    /// Decodes the bytes and cuts them into lines of cells, by tabs or by aligned spaces.
-    private static func splitLines(_ bytes: [UInt8], name: String, options: TextReadOptions) throws
+    /// Decodes the bytes and cuts them into lines of cells, by tabs (their cells numbered in
+    /// `facts`) or by aligned spaces.
+    private static func splitLines(_ bytes: [UInt8], name: String, options: TextReadOptions, facts: CellFacts) throws
         -> (lines: [TextLine], diagnostics: [Diagnostic], blocks: [LayoutBlock]) {
-        let text: String
+        let utf8: [UInt8]
         do {
-            text = try TextDecoding.decode(bytes).text
+            utf8 = try TextDecoding.decodeToUTF8(bytes).utf8
         } catch let error as FormatError {
             throw error.inFile(name)
         }
-        let utf8 = Array(text.utf8)
         let ranges = lineRanges(of: utf8)
         let spaced: Bool
         switch options.layout {
@@ -138,6 +139,6 @@ public enum TextTables {
             let result = LayoutSplitter(override: options.columnOverride).split(utf8, lines: ranges, rawText: options.rawText)
             return (result.lines, result.diagnostics, result.blocks)
         }
-        return (TabSplitter().lines(of: utf8, lines: ranges), [], [])
+        return (TabSplitter().lines(of: utf8, lines: ranges, facts: facts), [], [])
     }
 }

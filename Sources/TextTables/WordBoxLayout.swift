@@ -11,8 +11,8 @@
 //   phrase, stretched by justification or not) stand one blank apart; wider gaps are at least two
 //   blanks, so a column break is never a single space.
 // - Rotated pages (text running top to bottom or bottom to top) are turned upright first.
-// - Dot leaders (`. . . .` after a label) are dropped: they are no cell text and would fill the
-//   gap before the amounts.
+// - Dot leaders (`. . . .` after a label, as words of their own or at the end of the label's
+//   word) are dropped: they are no cell text and would fill the gap before the amounts.
 // Vertical space between rows becomes blank lines; pages are separated by form feeds.
 
 /// One word of a PDF page: its box in points (origin at the top left) and its text.
@@ -145,8 +145,30 @@ public enum WordBoxLayout {
         }
         return rows.map { row in
             let sorted = row.sorted { $0.xMin < $1.xMin }
-            return sorted.enumerated().filter { index, word in index == 0 || !isLeader(word.text) }.map(\.element)
+            return sorted.enumerated().filter { index, word in index == 0 || !isLeader(word.text) }
+                .map { withoutTrailingLeader($0.element) }
         }
+    }
+
+    /// The word without a dot leader printed as part of it (`rape. . . . . . .` → `rape`): a
+    /// trailing run of two dots or more with spaces between them, or of four dots or more. The word keeps its
+    /// left edge; its right edge moves back in proportion.
+    static func withoutTrailingLeader(_ word: PDFWord) -> PDFWord {
+        let scalars = Array(word.text.unicodeScalars)
+        var cut = scalars.count
+        var dots = 0
+        var spaced = false
+        while cut > 0, scalars[cut - 1] == "." || scalars[cut - 1] == " " || scalars[cut - 1] == "…" || scalars[cut - 1] == "·" {
+            if scalars[cut - 1] == " " { spaced = true } else { dots += 1 }
+            cut -= 1
+        }
+        guard cut > 0, spaced ? dots >= 2 : dots >= 4 else { return word }
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: scalars[..<cut])
+        var trimmed = word
+        trimmed.text = String(view)
+        trimmed.xMax = word.xMin + word.width * Double(cut) / Double(scalars.count)
+        return trimmed
     }
 
     /// Dots and middle dots only, spaces between them (`.`, `. .`, `…`).

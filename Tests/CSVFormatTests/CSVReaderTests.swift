@@ -12,6 +12,11 @@ final class CSVReaderTests: XCTestCase {
         XCTAssertEqual(table.rows.map(\.line), [2, 3, 4])
     }
 
+    func testTotalRowsGetTheirKindFromTheirLabel() throws {
+        let table = try readCSV("科目编码,科目名称,金额\n2010350,事业运行,1.50\n2010399,小计,1.50\n,合 计,1.50\nTotal,,1.50\n").document.tables[0]
+        XCTAssertEqual(table.rows.map(\.kind), [.data, .subtotal, .total, .total])
+    }
+
     func testRowLineIsWhereAMultiLineRecordStarts() throws {
         let table = try readCSV("a,b\n\"x\r\ny\",1\n\"p\nq\rr\",2\nlast,3\n").document.tables[0]
         XCTAssertEqual(rowTexts(table), [["x\r\ny", "1"], ["p\nq\rr", "2"], ["last", "3"]])

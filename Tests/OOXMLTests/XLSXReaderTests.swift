@@ -202,6 +202,46 @@ final class XLSXReaderTests: XCTestCase {
         XCTAssertEqual(table.rows.map(texts), [["合计", "1.5", "2"], ["分组", "3", ""], ["", "4", ""]])
     }
 
+    /// An analyst's sheet: a title, a unit and a note, each merged across the table, above a
+    /// merged header; then data rows with a total.
+    private func preambleSheet(title: String) -> String {
+        func text(_ reference: String, _ value: String) -> String { "<c r=\"\(reference)\" t=\"inlineStr\"><is><t>\(value)</t></is></c>" }
+        return "<row r=\"1\">" + text("A1", title) + "</row>"
+            + "<row r=\"2\">" + text("A2", "单位：元") + "</row>"
+            + "<row r=\"3\">" + text("A3", "(2026年度)") + "</row>"
+            + "<row r=\"4\">" + text("A4", "项目") + text("B4", "预算数") + "</row>"
+            + "<row r=\"5\">" + text("B5", "基本支出") + text("C5", "项目支出") + "</row>"
+            + "<row r=\"6\">" + text("A6", "2010301") + text("B6", "一般行政管理事务") + "<c r=\"C6\"><v>2</v></c></row>"
+            + "<row r=\"7\">" + text("A7", "合 计") + "<c r=\"B7\"><v>1.5</v></c><c r=\"C7\"><v>2</v></c></row>"
+            + "<row r=\"8\">" + text("B8", "小计") + "<c r=\"C8\"><v>2</v></c></row>"
+            + "</sheetData><mergeCells><mergeCell ref=\"A1:C1\"/><mergeCell ref=\"A2:C2\"/><mergeCell ref=\"A3:C3\"/>"
+            + "<mergeCell ref=\"A4:A5\"/><mergeCell ref=\"B4:C4\"/></mergeCells>"
+    }
+
+    func testMergedRowsAboveTheHeaderGiveTitleUnitAndNotes() throws {
+        let table = try XLSXFixture.read(XLSXFixture.workbook([("部门预算", preambleSheet(title: "2026年部门预算"))])).tables[0]
+        XCTAssertEqual(table.head.id, "部门预算", "a title that is no caption leaves the sheet name as the id")
+        XCTAssertEqual(table.head.title, "2026年部门预算")
+        XCTAssertEqual(table.head.unit, "元")
+        XCTAssertEqual(table.head.notes, ["(2026年度)"])
+        XCTAssertEqual(table.head.header, [
+            [HeaderCell(text: "项目", column: 0, columnSpan: 1, rowSpan: 2), HeaderCell(text: "预算数", column: 1, columnSpan: 2)],
+            [HeaderCell(text: "基本支出", column: 1), HeaderCell(text: "项目支出", column: 2)],
+        ])
+        XCTAssertEqual(table.rows.map(\.line), [6, 7, 8])
+        XCTAssertEqual(table.rows.map(\.kind), [.data, .total, .subtotal], "kinds from the first label that is no number")
+    }
+
+    func testCaptionRowGivesTheIDAndTitle() throws {
+        let book = XLSXFixture.workbook([("Sheet1", preambleSheet(title: "预算05表 一般公共预算支出表")),
+                                         ("Sheet2", preambleSheet(title: "Table 2: Revenue")),
+                                         ("Sheet3", preambleSheet(title: "Sheet3"))])
+        let heads = try XLSXFixture.read(book).tables.map(\.head)
+        XCTAssertEqual(heads.map(\.id), ["预算05表", "Table 2", "Sheet3"])
+        XCTAssertEqual(heads.map(\.title), ["一般公共预算支出表", "Revenue", ""], "a title repeating the sheet name adds nothing")
+        XCTAssertEqual(heads.map(\.unit), ["元", "元", "元"])
+    }
+
     func testHeaderRowsOptionAndFillDown() throws {
         let book = XLSXFixture.workbook([("S", mergedHeader)])
         let table = try XLSXFixture.read(book, options: XLSXReadOptions(headerRows: 1, fillDown: true)).tables[0]

@@ -101,4 +101,13 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(json.contains("\"020101\""), json)
         XCTAssertTrue(json.contains("\"2010350\""), "a code column keeps its digits as text: \(json)")
     }
+
+    func testAFolderOutputIsCreatedAndRemovedAgainOnFailure() throws {
+        let input = write("data.csv", Array("a,b\n1,2\n".utf8))
+        XCTAssertEqual(run([input, "-o", path("tables") + "/"]).code, 0)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: path("tables")), ["data.csv"])
+        let broken = write("broken.csv", Array("a\n\"never closed\n".utf8))
+        XCTAssertEqual(run([broken, "-o", path("more") + "/"]).code, 1)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("more")), "a folder the failed run created is removed")
+    }
 }

@@ -92,6 +92,105 @@ final class LayoutTextTests: XCTestCase {
         XCTAssertEqual(table.rows[1].cells.map(\.sourceText), ["乙", "123,456.75", "6,922.10"])
     }
 
+    func testTouchingColumnsIndentedWrapsAndProseAroundATable() throws {
+        // The longest label ends where the widest amount begins (no blank position between the
+        // columns); a label's second line is indented under its amount line; a group row further
+        // left is no continuation; the justified prose after the table is not part of it.
+        let text = """
+            Table 3. Loans
+             Loan type                                 2009      %
+              Commercial mortgage                   361,000    2.2
+             Real estate loans
+              Multifamily dwellings of five units   380,000    2.3
+              American Indian/Alaska                    707    1.8
+               Native
+             Total Gross Loans                   16,604,000  100.0
+
+            As a wholesale bank, the company does not directly originate retail consumer loans or small
+            business loans, other than to accommodate high net worth clients and their employees here.
+
+            """
+        let table = try XCTUnwrap(try read(text).tables.first)
+        XCTAssertEqual(table.rows.map { $0.cells.map(\.sourceText) }, [
+            ["Commercial mortgage", "361,000", "2.2"],
+            ["Real estate loans", "", ""],
+            ["Multifamily dwellings of five units", "380,000", "2.3"],
+            ["American Indian/Alaska Native", "707", "1.8"],
+            ["Total Gross Loans", "16,604,000", "100.0"],
+        ])
+    }
+
+    func testLinesWithoutASerialNumberContinueTheNumberedRow() throws {
+        // Wrapped names and addresses in a register numbered 1, 2, 3: a line with no number
+        // belongs to the row above, even when it holds a postcode.
+        let text = """
+            No.  Name of licensee      Area        Address
+            1    Mukand Infotel        Assam       AC Dutta Lane, Guwahati
+            2    Edge Telecom          Delhi       Gali No. 1, Shahdara, Delhi
+                 Pvt. Ltd.                         110032
+            3    Southern Online       Andhra      Samrat Complex,
+                 Technologies Ltd      Pradesh     Hyderabad 500 004
+
+            """
+        let table = try XCTUnwrap(try read(text).tables.first)
+        XCTAssertEqual(table.rows.map { $0.cells.map(\.sourceText) }, [
+            ["1", "Mukand Infotel", "Assam", "AC Dutta Lane, Guwahati"],
+            ["2", "Edge Telecom Pvt. Ltd.", "Delhi", "Gali No. 1, Shahdara, Delhi 110032"],
+            ["3", "Southern Online Technologies Ltd", "Andhra Pradesh", "Samrat Complex, Hyderabad 500 004"],
+        ])
+    }
+
+    func testACaptionWithTitleAndUnitApartIsNoHeader() throws {
+        let text = """
+            Table: 5            Public Health Outlay 2012-13                    (Rs. in 000)
+            States          Revenue      Capital
+            Assam        14,874,821      161,600
+            Bihar        21,016,708    5,329,000
+
+            """
+        let table = try XCTUnwrap(try read(text).tables.first)
+        XCTAssertEqual(table.id, "Table: 5")
+        XCTAssertEqual(table.rows.map { $0.cells.map(\.sourceText) }, [
+            ["Assam", "14,874,821", "161,600"], ["Bihar", "21,016,708", "5,329,000"],
+        ])
+    }
+
+    func testNotesUnderATableEndIt() throws {
+        // Two-column prose after the notes has a gutter and amounts, but is not the table's.
+        let text = """
+            Table 2. Deaths by age group
+            Age group        no.     Rate
+            45–54             47     21.8
+            55–64            116     85.5
+
+            Abbreviation: CI = confidence interval.
+            *Per 100,000 U.S. standard population.
+
+            Columbia), with a median of 126.1 per 100,000.    100,000 population; Rhode Island, 162.4 per
+            Rates for the majority of the southern states     had the lowest stroke rates (New York, 29.7
+
+            """
+        let table = try XCTUnwrap(try read(text).tables.first)
+        XCTAssertEqual(table.rows.prefix(2).map { $0.cells.map(\.sourceText) }, [
+            ["45–54", "47", "21.8"], ["55–64", "116", "85.5"],
+        ], "the prose's gutter does not set the table's columns")
+    }
+
+    func testYearsAreNoSerialNumbers() throws {
+        let text = """
+            Year   Sex        Agriculture   Industry
+            1991   Men               11.0       40.7
+                   Women              6.6       16.0
+            1996   Men                9.5       39.4
+                   Women              5.3       13.9
+            2001   Men                7.5       39.4
+                   Women              3.7       13.8
+
+            """
+        let table = try XCTUnwrap(try read(text).tables.first)
+        XCTAssertEqual(table.rows.count, 6)
+    }
+
     func testWrappedLabelBesideACentredRowJoinsThatRow() throws {
         let text = """
             表2 支出

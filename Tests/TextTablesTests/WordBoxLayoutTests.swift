@@ -46,6 +46,20 @@ final class WordBoxLayoutTests: XCTestCase {
         XCTAssertEqual(lines[0].count, lines[1].count, "right-aligned amounts end at the same position")
     }
 
+    func testALeaderPrintedInTheLabelsWordIsCutOff() {
+        // poppler gives `rape. . . . . .` as one word; its box reaches to the amounts.
+        let page = PDFPage(width: 600, height: 800, lines: [
+            [word("Forcible", x: 10, y: 10), PDFWord(xMin: 55, yMin: 10, xMax: 190, yMax: 20, text: "rape. . . . . . . . . . . .")],
+            [word("17.5", x: 200, y: 10), word("2.6", x: 250, y: 10)],
+            [word("Robbery", x: 10, y: 25), word("102.1", x: 195, y: 25), word("25.5", x: 245, y: 25)],
+            [word("Gambling", x: 10, y: 40), word("etc...", x: 55, y: 40), word("8.2", x: 205, y: 40)],
+        ])
+        let lines = WordBoxLayout.layoutText([page]).split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines[0].split(separator: " "), ["Forcible", "rape", "17.5", "2.6"])
+        XCTAssertEqual(lines[0].count, lines[1].count, "the amounts stay where they are printed")
+        XCTAssertEqual(lines[2].split(separator: " "), ["Gambling", "etc...", "8.2"], "three dots are no leader")
+    }
+
     func testATextRunningDownThePageIsTurnedUpright() {
         // Rows read top to bottom; the first row is at the right.
         func down(_ text: String, x: Double, y: Double) -> PDFWord {
