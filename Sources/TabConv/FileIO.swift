@@ -195,10 +195,13 @@ struct PendingFiles {
     }
 }
 
-/// Installs the handlers a converter needs: a closed pipe is an error to report, not a silent
-/// death (SIGPIPE ignored), and an interrupt removes the outputs in progress and exits 130.
+/// Installs the handlers a converter needs: a closed pipe and a file grown past the size limit
+/// (`ulimit -f`) are errors to report, not a silent death (SIGPIPE and SIGXFSZ ignored, so
+/// `write` fails with EPIPE or EFBIG), and an interrupt removes the outputs in progress and
+/// exits 130.
 public func installSignalHandlers() {
     signal(SIGPIPE, SIG_IGN)
+    signal(SIGXFSZ, SIG_IGN)
     signal(SIGINT) { _ in
         for path in AtomicFileSink.pending.paths { unlink(path) }
         _exit(130)

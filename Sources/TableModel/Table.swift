@@ -179,7 +179,9 @@ public struct Table: Hashable, Sendable {
 
     public subscript<Value>(dynamicMember keyPath: WritableKeyPath<TableHead, Value>) -> Value {
         get { head[keyPath: keyPath] }
-        set { head[keyPath: keyPath] = newValue }
+        // In place: a get-then-set would copy the value (an array of columns) on every
+        // element write, making `table.columns[i].type = …` in a loop quadratic.
+        _modify { yield &head[keyPath: keyPath] }
     }
 }
 

@@ -93,7 +93,16 @@ public enum TextDecoding {
             return (repairedUTF8(Array(bytes[bomLength...])), .utf8)
         default:
             let converter = try Transcoder(from: encoding)
-            return (repairedUTF8(try converter.convert(Array(bytes[bomLength...]), isFinal: true)), encoding)
+            let body = Array(bytes[bomLength...])
+            do {
+                return (repairedUTF8(try converter.convert(body, isFinal: true)), encoding)
+            } catch var error as FormatError {
+                // The whole document is at hand: name the line of the bad byte too.
+                if error.line == nil, let offset = converter.failureOffset {
+                    error.line = body.withUnsafeBufferPointer { line(ofOffset: min(offset, body.count), in: $0) }
+                }
+                throw error
+            }
         }
     }
 
@@ -128,6 +137,8 @@ public final class Transcoder {
     private var pending: [UInt8] = []
     /// Bytes consumed so far, for error offsets.
     public private(set) var consumed = 0
+    /// The offset (from the first byte converted) of the byte that made `convert` throw.
+    public private(set) var failureOffset: Int?
 
     public init(from encoding: TextEncoding, to target: TextEncoding = .utf8) throws {
         self.encoding = encoding
@@ -174,6 +185,7 @@ public final class Transcoder {
                 output.append(contentsOf: repeatElement(0, count: output.count))
             case EINVAL:  // an incomplete sequence at the end
                 if isFinal {
+                    failureOffset = consumed + inputOffset
                     throw FormatError(place: "byte \(consumed + inputOffset)", "incomplete \(encoding.rawValue) sequence at the end of the input")
                 }
                 pending = Array(input[inputOffset...])
@@ -181,6 +193,7 @@ public final class Transcoder {
             default:  // EILSEQ
                 let problem = target == .utf8 ? "bytes that are neither UTF-8 nor \(encoding.rawValue)"
                     : "text that \(target.rawValue) cannot encode"
+                failureOffset = consumed + inputOffset
                 throw FormatError(place: "byte \(consumed + inputOffset)", problem)
             }
         }

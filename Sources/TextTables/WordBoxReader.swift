@@ -75,8 +75,14 @@ final class WordBoxCollector: XMLPushParserDelegate {
         if word != nil { self.text.append(contentsOf: text) }
     }
 
-    /// A coordinate attribute (0 when absent or not a number: the word is still kept).
+    /// A coordinate attribute (0 when absent or not a finite number: the word is still kept),
+    /// held within ±`maximumCoordinate` so that positions on the character grid stay small
+    /// integers (`1e400` parses as infinity, which no grid position can be).
     private static func number(_ attributes: XMLAttributes, _ name: StaticString) -> Double {
-        attributes.string(name).flatMap(Double.init) ?? 0
+        guard let value = attributes.string(name).flatMap(Double.init), value.isFinite else { return 0 }
+        return min(max(value, -maximumCoordinate), maximumCoordinate)
     }
+
+    /// The largest coordinate taken as given, in points (a PDF page is at most 14,400 a side).
+    static let maximumCoordinate = 100_000.0
 }
