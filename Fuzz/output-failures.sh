@@ -2,8 +2,8 @@
 # Fuzz/output-failures.sh [TABCONV]: failure during output, checked on the real binary.
 #
 # For each way an output can fail half-way (a file-size limit as a full disk, a full tmpfs
-# when one can be mounted, a closed stdout pipe, SIGINT and SIGTERM mid-conversion) tabconv
-# must print one clear line, exit 1 (130 on SIGINT, 143 on SIGTERM) and leave no partial or
+# when one can be mounted, a folder that cannot be written, a closed stdout pipe, SIGINT and
+# SIGTERM mid-conversion) tabconv must print one clear line, exit 1 (130 on SIGINT, 143 on SIGTERM) and leave no partial or
 # temporary file where the output should be; an existing output stays as it was.
 # TABCONV defaults to .build/release/tabconv, built if missing. ROWS sets the size of the
 # generated input (default 1,500,000 rows, about 60 MB).
@@ -84,6 +84,29 @@ if [ "$(id -u)" = 0 ] && mkdir -p "$work/tmpfs" && mount -t tmpfs -o size=2m tmp
   umount "$work/tmpfs" && mounted=""
 else
   echo "skip full tmpfs: mounting needs root (the file-size limit above covers the write error)"
+fi
+
+echo "== a folder that cannot be written (no permission, or a read-only file system)"
+mkdir -p "$work/locked"
+if [ "$(id -u)" = 0 ]; then
+  # root passes permission checks: a read-only tmpfs refuses it as a locked folder refuses others
+  if mount -t tmpfs -o size=1m,ro tmpfs "$work/locked" 2>/dev/null; then mounted=$work/locked; fi
+else
+  chmod 555 "$work/locked"
+fi
+if [ -n "$mounted" ] || [ "$(id -u)" != 0 ]; then
+  set +e
+  "$tabconv" "$work/big.csv" -q -o "$work/locked/out.json" 2> "$work/locked.err"
+  code=$?
+  set -e
+  if [ $code -eq 1 ] && message_ok "$work/locked.err" "cannot write" && only_files "$work/locked"; then
+    pass "unwritable folder: exit 1, '$(cat "$work/locked.err")', no file"
+  else
+    fail "unwritable folder: exit $code, stderr '$(cat "$work/locked.err")'"
+  fi
+  if [ -n "$mounted" ]; then umount "$work/locked" && mounted=""; else chmod 755 "$work/locked"; fi
+else
+  echo "skip unwritable folder: cannot mount a read-only tmpfs"
 fi
 
 echo "== closed pipe on standard output (| head -1)"
