@@ -3,8 +3,9 @@
 #
 # For each way an output can fail half-way (a file-size limit as a full disk, a full tmpfs
 # when one can be mounted, a folder that cannot be written, a closed stdout pipe, SIGINT and
-# SIGTERM mid-conversion) tabconv must print one clear line, exit 1 (130 on SIGINT, 143 on SIGTERM) and leave no partial or
-# temporary file where the output should be; an existing output stays as it was.
+# SIGTERM mid-conversion) tabconv must print one clear line, exit 1 (130 on SIGINT, 143 on
+# SIGTERM) and leave no partial or temporary file where the output should be; an existing
+# output stays as it was.
 # TABCONV defaults to .build/release/tabconv, built if missing. ROWS sets the size of the
 # generated input (default 1,500,000 rows, about 60 MB).
 set -euo pipefail
