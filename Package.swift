@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "JSONFormat", dependencies: ["TableModel"]),
         .target(name: "MarkdownFormat", dependencies: ["TableModel"]),
         .target(name: "OOXML", dependencies: ["TableModel", "ZipArchive", "XMLStream"]),
-        .target(name: "Checks", dependencies: ["TableModel"]),
+        .target(name: "Checks", dependencies: ["TableModel", "JSONFormat"]),
         .target(name: "TabConv", dependencies: [
             "TableModel", "CSVFormat", "TextTables", "JSONFormat", "MarkdownFormat", "OOXML", "Checks",
         ]),

@@ -1,4 +1,5 @@
 import Foundation
+import JSONFormat
 import TableModel
 
 /// A cell of a table: the index of its row in `Table.rows` and of its column.
@@ -258,40 +259,31 @@ public struct CheckReport: Hashable, Sendable {
             json.raw(", \"lines\": [" + skipped.lines.map(String.init).joined(separator: ", ") + "]}")
         }
         json.raw(skipped.isEmpty ? "]}\n" : "\n ]}\n")
-        return json.text
+        return json.finish()
     }
 }
 
-/// A small JSON text builder: escaped strings and exact number literals, nothing through `Double`.
+/// Builds the JSON report in JSONFormat's byte buffer, with its string escaping and exact
+/// number literals.
 private struct JSONText {
-    var text = ""
+    private var buffer = RawByteBuffer(capacity: 1 << 14)
 
-    mutating func raw(_ fragment: String) { text += fragment }
-
-    mutating func number(_ value: ExactDecimal) { text += value.text }
-
-    mutating func optionalNumber(_ value: ExactDecimal?) { text += value?.text ?? "null" }
-
-    mutating func line(_ line: Int?) { text += line.map(String.init) ?? "null" }
-
-    mutating func string(_ value: String) {
-        text += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    text.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        text += "\""
+    /// The JSON built, as text; frees the buffer.
+    mutating func finish() -> String {
+        let result = String(decoding: buffer.bytes, as: UTF8.self)
+        buffer.deallocate()
+        return result
     }
+
+    mutating func raw(_ fragment: String) { buffer.append(string: fragment) }
+
+    mutating func number(_ value: ExactDecimal) { buffer.appendNumber(value, asString: false) }
+
+    mutating func optionalNumber(_ value: ExactDecimal?) {
+        if let value { number(value) } else { buffer.appendNull() }
+    }
+
+    mutating func line(_ line: Int?) { buffer.appendInteger(line) }
+
+    mutating func string(_ value: String) { buffer.appendString(value) }
 }

@@ -1,13 +1,14 @@
 import TableModel
 
-/// The JSON writers fill TableModel's `RawByteBuffer`; these are their JSON appends.
+/// The JSON writers fill TableModel's `RawByteBuffer`; these are their JSON appends (public, so
+/// that other reports written as JSON, such as `tabconv check --to json`, escape the same way).
 extension RawByteBuffer {
-    mutating func appendNull() { append("null") }
+    public mutating func appendNull() { append("null") }
 
     /// Appends `string` as a quoted JSON string: `"` and `\` get a backslash, control characters
     /// their short escape or `\u00XX`; everything else, U+2028 and U+2029 included, is written as it is.
     @inline(__always)
-    mutating func appendString(_ string: String) {
+    public mutating func appendString(_ string: String) {
         if string.utf8.withContiguousStorageIfAvailable({ appendQuoted($0) }) == nil {
             var copy = string
             copy.withUTF8 { appendQuoted($0) }
@@ -15,11 +16,11 @@ extension RawByteBuffer {
     }
 
     /// Appends an optional string, `null` when absent.
-    mutating func appendString(_ value: String?) {
+    public mutating func appendString(_ value: String?) {
         if let value { appendString(value) } else { appendNull() }
     }
 
-    mutating func appendQuoted(_ bytes: UnsafeBufferPointer<UInt8>) {
+    public mutating func appendQuoted(_ bytes: UnsafeBufferPointer<UInt8>) {
         reserve(bytes.count + 2)
         append(0x22)
         if let escapeAt = JSONEscaping.firstEscapeIndex(bytes) {
@@ -55,7 +56,7 @@ extension RawByteBuffer {
 
     /// Appends a number: its canonical digits as a literal, or as a string when `asString`.
     @inline(__always)
-    mutating func appendNumber(_ value: ExactDecimal, asString: Bool) {
+    public mutating func appendNumber(_ value: ExactDecimal, asString: Bool) {
         if value.text.utf8.withContiguousStorageIfAvailable({ appendDigits($0, asString: asString) }) == nil {
             var text = value.text
             text.withUTF8 { appendDigits($0, asString: asString) }
@@ -75,10 +76,10 @@ extension RawByteBuffer {
     }
 
     /// Appends `value` in decimal digits.
-    mutating func appendInteger(_ value: Int) { append(decimal: value) }
+    public mutating func appendInteger(_ value: Int) { append(decimal: value) }
 
     /// Appends an optional integer, `null` when absent.
-    mutating func appendInteger(_ value: Int?) {
+    public mutating func appendInteger(_ value: Int?) {
         if let value { appendInteger(value) } else { appendNull() }
     }
 }
